@@ -1,0 +1,70 @@
+//! `layerlab`: the command line. Reads files, prints results; all analysis lives in the core
+//! crates.
+
+mod expand;
+mod input;
+mod parse;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+layerlab — Dockerfile tools that behave exactly like BuildKit
+
+USAGE:
+    layerlab parse [--format buildkit|json] FILE|-
+    layerlab expand [--env NAME=VALUE]... [--escape \\|`] [--words] -- WORD
+    layerlab --version
+
+COMMANDS:
+    parse    Parse a Dockerfile. `--format buildkit` (default) prints BuildKit's AST dump;
+             `--format json` prints the full tree with spans, positions and diagnostics.
+    expand   Expand WORD as BuildKit expands an ENV-aware argument (COPY, ENV, WORKDIR, ...).
+             With --words, print the resulting words one per line.
+";
+
+/// A failure to report on stderr, with the exit code to return.
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            message: format!("error: {}\n\n{USAGE}", message.into()),
+            code: 2,
+        }
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("parse") => parse::run(&args[1..]),
+        Some("expand") => expand::run(&args[1..]),
+        Some("--version" | "-V") => {
+            println!("layerlab {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Some("--help" | "-h" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Failure::usage(format!("unknown command `{other}`"))),
+        None => Err(Failure::usage("missing command")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{}", failure.message.trim_end());
+            ExitCode::from(failure.code)
+        }
+    }
+}
