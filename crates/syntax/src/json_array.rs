@@ -1,5 +1,6 @@
 //! The exec-form argument list: a JSON array of strings, accepted exactly as Go's
-//! `encoding/json` accepts it into `[]interface{}` (BuildKit's `parseJSON`).
+//! `encoding/json`'s `Decoder.Decode` accepts it into `[]interface{}` (BuildKit's `parseJSON`):
+//! the first JSON value is decoded and anything after it is ignored (`["a"] b` is exec form).
 
 use std::ops::Range;
 
@@ -75,10 +76,7 @@ impl Parser<'_> {
                 }
             }
         }
-        self.skip_whitespace();
-        if self.pos != self.bytes.len() {
-            return None;
-        }
+        // Go's `json.Decoder.Decode` stops after the first value: trailing text is ignored.
         Some(if all_strings {
             JsonArgs::Strings(strings)
         } else {
@@ -275,6 +273,8 @@ mod tests {
         assert_eq!(strings(" [ ] "), Vec::<String>::new());
         assert_eq!(strings(r#"["\u0041\/\n\ud83d\ude00"]"#), ["A/\n😀"]);
         assert_eq!(strings(r#"["\ud800x"]"#), ["\u{fffd}x"]);
+        assert_eq!(strings(r#"["a"] trailing text"#), ["a"]);
+        assert_eq!(strings(r#"["a"]]"#), ["a"]);
     }
 
     #[test]
@@ -295,7 +295,6 @@ mod tests {
     fn anything_else_falls_back() {
         for text in [
             "['a']",
-            r#"["a"] b"#,
             r#"["a""#,
             r#"["a",]"#,
             "[01]",

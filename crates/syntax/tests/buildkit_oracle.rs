@@ -92,6 +92,10 @@ fn oracle(files: &[PathBuf]) -> Vec<Value> {
 fn our_command(instruction: &Instruction) -> Value {
     let effective = instruction.effective();
     let mut values: Vec<&str> = effective.args.iter().map(|w| w.value.as_str()).collect();
+    if effective.trigger.is_some() {
+        // A nested ONBUILD's `Next` is the unnamed node holding its trigger.
+        values = vec![""];
+    }
     if matches!(effective.kind, Keyword::Env | Keyword::Label) {
         values = values
             .chunks(3)
@@ -105,7 +109,8 @@ fn our_command(instruction: &Instruction) -> Value {
         "end_line": instruction.end_line,
         "flags": instruction.flags.iter().map(|f| f.text.clone()).collect::<Vec<_>>(),
         "value": values,
-        "heredocs": instruction.heredocs.iter().map(|h| h.content.clone()).collect::<Vec<_>>(),
+        // The oracle lists the heredocs of the innermost node it reports.
+        "heredocs": if instruction.trigger.is_some() { &effective.heredocs } else { &instruction.heredocs }.iter().map(|h| h.content.clone()).collect::<Vec<_>>(),
     })
 }
 

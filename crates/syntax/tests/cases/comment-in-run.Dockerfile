@@ -1,0 +1,4 @@
+FROM a
+RUN echo # not a comment
+  # neither? 
+RUN x

@@ -1,0 +1,5 @@
+FROM a
+RUN echo hello\
+    world
+RUN echo a \  	
+  b

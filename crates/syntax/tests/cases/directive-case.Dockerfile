@@ -1,0 +1,5 @@
+# ESCAPE=`
+# Syntax = docker/dockerfile:1.7 
+FROM a
+RUN x `
+ y

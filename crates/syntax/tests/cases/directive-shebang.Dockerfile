@@ -1,0 +1,5 @@
+#!/usr/bin/env buildctl
+# escape=`
+FROM a
+RUN x \
+ y

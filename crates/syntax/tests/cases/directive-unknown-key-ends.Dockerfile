@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1
+# foo=bar
+# escape=`
+FROM a
+RUN x \
+ y

@@ -1,0 +1,3 @@
+FROM a
+EXPOSE 80 	 443
+FROM b AS c d

@@ -1,0 +1,5 @@
+FROM a
+RUN cat <<EOF \
+  > /out
+content
+EOF

@@ -1,0 +1,5 @@
+FROM a
+RUN echo '<<EOF' && echo "<<X"
+RUN echo <<'A B'
+body
+A B

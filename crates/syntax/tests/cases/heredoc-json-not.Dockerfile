@@ -1,0 +1,3 @@
+FROM a
+RUN ["cat", "<<EOF"]
+CMD <<EOF

@@ -1,0 +1,5 @@
+FROM a
+ONBUILD RUN <<EOF
+echo on
+EOF
+RUN echo after

@@ -1,0 +1,4 @@
+from a AS Build
+Run echo x
+cOpY a b
+WorkDir /app

@@ -1,0 +1,1 @@
+RUN echo works at parse level

@@ -1,0 +1,3 @@
+FROM a
+ENV C trailing\\backslash\\
+RUN echo next
