@@ -11,6 +11,7 @@
 
 pub mod ast;
 pub mod dump;
+pub mod expansion;
 mod flags;
 mod go_quote;
 pub mod instructions;
