@@ -40,7 +40,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             other => {
                 if let Some(pair) = other.strip_prefix("--env=") {
                     let (name, value) = parse_env(pair)?;
-                env.insert(name, value);
+                    env.insert(name, value);
                 } else if other.starts_with('-') || word.is_some() {
                     return Err(Failure::usage(format!("unexpected argument `{other}`")));
                 } else {

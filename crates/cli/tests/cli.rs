@@ -60,7 +60,10 @@ fn parse_rejects_like_buildkit_with_position() {
     );
     let output = layerlab(&["parse", "-"], b"FROM a\nRUN <<EOF\nnever closed\n");
     assert_clean_exit(&output, 1);
-    assert_eq!(stderr(&output), "<stdin>:2:5: error: unterminated heredoc\n");
+    assert_eq!(
+        stderr(&output),
+        "<stdin>:2:5: error: unterminated heredoc\n"
+    );
 }
 
 #[test]
@@ -118,7 +121,11 @@ fn binary_and_huge_inputs_never_crash() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 & 0x7f)
         .collect();
     let output = layerlab(&["parse", "-"], &binary);
-    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", stderr(&output));
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
 
     // 50 MB: one instruction continued over a million lines, then many small ones.
     let mut huge = String::from("FROM a\nRUN echo \\\n");
@@ -131,7 +138,10 @@ fn binary_and_huge_inputs_never_crash() {
     }
     let output = layerlab(&["parse", "-"], huge.as_bytes());
     assert_clean_exit(&output, 0);
-    assert_eq!(stdout(&output).lines().count(), 2 + (50_000_000 - 25_000_000) / 29 + 1);
+    assert_eq!(
+        stdout(&output).lines().count(),
+        2 + (50_000_000 - 25_000_000) / 29 + 1
+    );
 
     let long_line = format!("FROM a\nRUN {}\n", "x".repeat(100_000));
     let output = layerlab(&["parse", "-"], long_line.as_bytes());
@@ -145,14 +155,27 @@ fn binary_and_huge_inputs_never_crash() {
 #[test]
 fn expand_prints_what_buildkit_makes_of_a_word() {
     let output = layerlab(
-        &["expand", "--env", "NAME=world", "--", "hello-${NAME:-x}-${UNSET:-dflt}"],
+        &[
+            "expand",
+            "--env",
+            "NAME=world",
+            "--",
+            "hello-${NAME:-x}-${UNSET:-dflt}",
+        ],
         b"",
     );
     assert_clean_exit(&output, 0);
     assert_eq!(stdout(&output), "hello-world-dflt\n");
 
     let output = layerlab(
-        &["expand", "--env", "FILES=a b", "--words", "--", "$FILES 'c d'"],
+        &[
+            "expand",
+            "--env",
+            "FILES=a b",
+            "--words",
+            "--",
+            "$FILES 'c d'",
+        ],
         b"",
     );
     assert_clean_exit(&output, 0);
@@ -171,7 +194,11 @@ fn expand_survives_deep_nesting() {
     // As deep as one command-line argument allows (Linux caps one at 128 KiB).
     let deep = format!("{}x{}", "${A:-".repeat(15_000), "}".repeat(15_000));
     let output = layerlab(&["expand", "--", &deep], b"");
-    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", stderr(&output));
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

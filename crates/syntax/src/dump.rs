@@ -19,7 +19,9 @@ fn dump_instruction(instruction: &Instruction) -> String {
     let mut out = to_lower(&instruction.keyword.value);
     if !instruction.flags.is_empty() {
         out.push(' ');
-        out.push_str(&quote_list(instruction.flags.iter().map(|f| f.text.as_str())));
+        out.push_str(&quote_list(
+            instruction.flags.iter().map(|f| f.text.as_str()),
+        ));
     }
     if let Some(trigger) = &instruction.trigger {
         // ONBUILD's `Next` is a node whose only child is the trigger.

@@ -108,7 +108,10 @@ pub(crate) fn extract_flags(line: &str, escape: char) -> (Vec<RawFlag>, usize) {
 
 /// Go's `unicode.IsSpace(rune(b))` for a single byte.
 fn is_go_space_byte(byte: u8) -> bool {
-    matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0)
+    matches!(
+        byte,
+        b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0
+    )
 }
 
 /// BuildKit may cut a line inside a multi-byte character (after a 0x85/0xA0 byte); a Rust
@@ -155,7 +158,10 @@ mod tests {
             )
         );
         assert_eq!(split("--x='' y"), (vec!["--x=".into()], "y"));
-        assert_eq!(split(r#"--x="unterminated"#), (vec!["--x=unterminated".into()], ""));
+        assert_eq!(
+            split(r#"--x="unterminated"#),
+            (vec!["--x=unterminated".into()], "")
+        );
     }
 
     #[test]

@@ -149,7 +149,10 @@ fn json_words(rest: &str) -> Result<Option<Vec<RawWord>>, ArgsError> {
 /// `parseHealthConfig`: the type word, then a maybe-JSON command.
 fn health_config(rest: &str) -> Result<ParsedArgs, ArgsError> {
     let is_space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0b;
-    let sep = rest.bytes().position(|b| is_space(&b)).unwrap_or(rest.len());
+    let sep = rest
+        .bytes()
+        .position(|b| is_space(&b))
+        .unwrap_or(rest.len());
     if sep == 0 {
         return Ok(ParsedArgs::default());
     }
@@ -322,7 +325,10 @@ mod tests {
             values(Keyword::Env, r#"A=1 B="x y""#),
             ["A", "1", "=", "B", r#""x y""#, "="]
         );
-        assert_eq!(values(Keyword::Env, "A"), ["error: ENV must have two arguments"]);
+        assert_eq!(
+            values(Keyword::Env, "A"),
+            ["error: ENV must have two arguments"]
+        );
         assert_eq!(
             values(Keyword::Label, "a=1 b"),
             [r#"error: Syntax error - can't find = in "b". Must be of the form: name=value"#]
@@ -334,7 +340,10 @@ mod tests {
         assert_eq!(values(Keyword::Cmd, r#"["a", "b"]"#), ["a", "b"]);
         assert_eq!(values(Keyword::Cmd, "['a']"), ["['a']"]);
         assert_eq!(values(Keyword::Copy, r#""a b" c"#), [r#""a"#, r#"b""#, "c"]);
-        assert_eq!(values(Keyword::Run, "[1]"), [format!("error: {NOT_STRING_ARRAY}")]);
+        assert_eq!(
+            values(Keyword::Run, "[1]"),
+            [format!("error: {NOT_STRING_ARRAY}")]
+        );
         assert_eq!(
             values(Keyword::Healthcheck, r#"CMD ["curl", "x"]"#),
             ["CMD", "curl", "x"]

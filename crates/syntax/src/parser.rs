@@ -6,7 +6,9 @@
 
 use std::ops::Range;
 
-use crate::ast::{Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Span, Word};
+use crate::ast::{
+    Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Span, Word,
+};
 use crate::flags::extract_flags;
 use crate::go_quote::{to_lower, trim_space};
 use crate::line_parsers::parse_args;
@@ -135,7 +137,11 @@ impl<'a> Parser<'a> {
             Some(i) => (start + i + 1, true),
             None => (self.text.len(), false),
         };
-        let limit = if has_newline { MAX_LINE_BYTES } else { MAX_LINE_BYTES - 1 };
+        let limit = if has_newline {
+            MAX_LINE_BYTES
+        } else {
+            MAX_LINE_BYTES - 1
+        };
         if end - start > limit {
             self.too_long = Some(Span::new(start, end));
             return None;
@@ -198,8 +204,7 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 if raw.trim_start().is_empty() {
-                    empty_continuation
-                        .get_or_insert(Span::new(next.start, next.content_end));
+                    empty_continuation.get_or_insert(Span::new(next.start, next.content_end));
                     continue;
                 }
                 let (piece, end) = trim_continuation(raw, self.escape);
@@ -214,15 +219,22 @@ impl<'a> Parser<'a> {
                 ));
             }
             let line_end = last_line.content_end;
-            let mut instruction =
-                self.instruction(&logical, 0..logical.text.len(), start_line, std::mem::take(&mut comments), 0);
+            let mut instruction = self.instruction(
+                &logical,
+                0..logical.text.len(),
+                start_line,
+                std::mem::take(&mut comments),
+                0,
+            );
             let heredoc_target = instruction.trigger.as_deref().unwrap_or(&instruction);
             let mut end = line_end;
             if heredoc_target.kind.can_contain_heredoc()
                 && !heredoc_target.json
                 && logical.text.contains("<<")
             {
-                end = self.heredocs(&logical, &mut instruction).unwrap_or(line_end);
+                end = self
+                    .heredocs(&logical, &mut instruction)
+                    .unwrap_or(line_end);
             }
             instruction.end_line = self.line_number;
             instruction.span.end = end.max(instruction.span.start);
@@ -315,7 +327,8 @@ impl<'a> Parser<'a> {
         let keyword_range = trimmed_start..trimmed_start + keyword_len;
         let kind = Keyword::from_lowercase(&to_lower(keyword_text));
         let after_keyword = &trimmed[keyword_len..];
-        let rest_offset = keyword_range.end + (after_keyword.len() - after_keyword.trim_start_matches(is_delimiter).len());
+        let rest_offset = keyword_range.end
+            + (after_keyword.len() - after_keyword.trim_start_matches(is_delimiter).len());
         let rest = after_keyword.trim_start_matches(is_delimiter);
         let mut flags = Vec::new();
         let mut args_range = keyword_range.end..keyword_range.end;
@@ -325,12 +338,14 @@ impl<'a> Parser<'a> {
                 .into_iter()
                 .map(|flag| Flag {
                     text: flag.text,
-                    span: logical.span(flag.range.start + rest_offset..flag.range.end + rest_offset),
+                    span: logical
+                        .span(flag.range.start + rest_offset..flag.range.end + rest_offset),
                 })
                 .collect();
             let args_untrimmed = &rest[args_at..];
             let args = trim_space(args_untrimmed);
-            let args_start = rest_offset + args_at + (args_untrimmed.len() - args_untrimmed.trim_start().len());
+            let args_start =
+                rest_offset + args_at + (args_untrimmed.len() - args_untrimmed.trim_start().len());
             args_range = args_start..args_start + args.len();
         }
         let args_text = &logical.text[args_range.clone()];
@@ -361,7 +376,8 @@ impl<'a> Parser<'a> {
                         instruction.args_span,
                     ));
                 } else {
-                    let trigger = self.instruction(logical, args_range, start_line, Vec::new(), depth + 1);
+                    let trigger =
+                        self.instruction(logical, args_range, start_line, Vec::new(), depth + 1);
                     instruction.trigger = Some(Box::new(trigger));
                 }
             }
@@ -382,7 +398,8 @@ impl<'a> Parser<'a> {
             Err(error) => self.errors.push(Diagnostic::error(
                 "syntax/arguments",
                 error.message,
-                logical.span(error.range.start + args_range.start..error.range.end + args_range.start),
+                logical
+                    .span(error.range.start + args_range.start..error.range.end + args_range.start),
             )),
         }
         instruction

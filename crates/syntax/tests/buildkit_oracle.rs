@@ -46,7 +46,11 @@ fn corpus_files() -> Vec<PathBuf> {
         .filter(|p| p.file_name().is_some_and(|n| n != "MANIFEST.tsv"))
         .collect();
     files.sort();
-    assert!(files.len() > 1000, "corpus looks truncated: {} files", files.len());
+    assert!(
+        files.len() > 1000,
+        "corpus looks truncated: {} files",
+        files.len()
+    );
     files
 }
 
@@ -135,26 +139,49 @@ fn compare(files: &[PathBuf]) -> Vec<String> {
         let ok = expected["ok"].as_bool().unwrap();
         match (ok, parsed.buildkit_error()) {
             (true, Some(error)) => {
-                mismatches.push(format!("{name}: BuildKit accepts, we reject: {}", error.message));
+                mismatches.push(format!(
+                    "{name}: BuildKit accepts, we reject: {}",
+                    error.message
+                ));
                 continue;
             }
             (false, None) => {
-                mismatches.push(format!("{name}: BuildKit rejects ({}), we accept", expected["error"]));
+                mismatches.push(format!(
+                    "{name}: BuildKit rejects ({}), we accept",
+                    expected["error"]
+                ));
                 continue;
             }
             (false, Some(error)) => {
                 let theirs = expected["error"].as_str().unwrap_or_default();
                 if !theirs.contains(&error.message) {
-                    mismatches.push(format!("{name}: both reject, BuildKit says {theirs:?}, we say {:?}", error.message));
+                    mismatches.push(format!(
+                        "{name}: both reject, BuildKit says {theirs:?}, we say {:?}",
+                        error.message
+                    ));
                 }
                 continue;
             }
             (true, None) => {}
         }
-        let ours: Vec<Value> = parsed.dockerfile.instructions.iter().map(our_command).collect();
-        let theirs: Vec<Value> = expected["commands"].as_array().unwrap().iter().map(theirs).collect();
+        let ours: Vec<Value> = parsed
+            .dockerfile
+            .instructions
+            .iter()
+            .map(our_command)
+            .collect();
+        let theirs: Vec<Value> = expected["commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(theirs)
+            .collect();
         if ours.len() != theirs.len() {
-            mismatches.push(format!("{name}: {} instructions, BuildKit has {}", ours.len(), theirs.len()));
+            mismatches.push(format!(
+                "{name}: {} instructions, BuildKit has {}",
+                ours.len(),
+                theirs.len()
+            ));
             continue;
         }
         for (ours, theirs) in ours.iter().zip(&theirs) {
@@ -170,7 +197,12 @@ fn compare(files: &[PathBuf]) -> Vec<String> {
 #[test]
 fn corpus_matches_buildkit() {
     let mismatches = compare(&corpus_files());
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 #[test]
@@ -178,5 +210,10 @@ fn edge_cases_match_buildkit() {
     let files = case_files();
     assert!(files.len() >= 20, "edge-case fixtures missing");
     let mismatches = compare(&files);
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
