@@ -67,14 +67,23 @@ struct Parser<'a> {
 }
 
 /// A logical line under construction and the map from its bytes to file offsets.
-#[derive(Default)]
 struct LogicalLine {
     text: String,
     /// `(logical offset, file offset)` where each appended piece starts.
     segments: Vec<(usize, usize)>,
+    /// Where the logical line starts in the file, for lines made only of continuations.
+    origin: usize,
 }
 
 impl LogicalLine {
+    fn new(origin: usize) -> Self {
+        LogicalLine {
+            text: String::new(),
+            segments: Vec::new(),
+            origin,
+        }
+    }
+
     fn push(&mut self, piece: &str, file_offset: usize) {
         if piece.is_empty() {
             return;
@@ -93,7 +102,7 @@ impl LogicalLine {
         };
         match index.checked_sub(1).and_then(|i| self.segments.get(i)) {
             Some(&(logical, file)) => file + (at - logical),
-            None => self.segments.first().map_or(0, |&(_, file)| file),
+            None => self.segments.first().map_or(self.origin, |&(_, file)| file),
         }
     }
 
@@ -188,7 +197,7 @@ impl<'a> Parser<'a> {
             if end_of_line && first.is_empty() {
                 continue;
             }
-            let mut logical = LogicalLine::default();
+            let mut logical = LogicalLine::new(token_start);
             logical.push(first, token_start);
             let mut last_line = line;
             let mut empty_continuation: Option<Span> = None;

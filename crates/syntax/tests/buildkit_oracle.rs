@@ -122,6 +122,10 @@ fn theirs(command: &Value) -> Value {
     let mut command = command.clone();
     let object = command.as_object_mut().unwrap();
     object.remove("json");
+    // The wrapper reports an empty instruction word as None.
+    if object["cmd"].is_null() {
+        object.insert("cmd".into(), Value::from(""));
+    }
     command
 }
 
