@@ -192,6 +192,46 @@ pub struct Instruction {
     pub comments: Vec<String>,
     /// The span where arguments (after the flags) begin and end, in the source.
     pub args_span: Span,
+    /// Where the arguments start in [`Instruction::original`]: a shell-form command is
+    /// `original[args_offset..]`, and [`Instruction::map_original`] turns ranges in it into
+    /// file spans even across continuation lines.
+    #[serde(skip)]
+    pub args_offset: usize,
+    #[serde(skip)]
+    pub line_map: LineMap,
+}
+
+/// Maps byte offsets of an instruction's logical line ([`Instruction::original`]) back to the
+/// file: each entry is a piece of one physical line, `(offset in original, offset in file)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineMap {
+    pub(crate) segments: Vec<(usize, usize)>,
+    pub(crate) origin: usize,
+}
+
+impl LineMap {
+    /// The file offset of an offset in the logical line; `end` picks the piece that ends
+    /// there, so a range never spills onto the next physical line.
+    pub fn file_offset(&self, at: usize, end: bool) -> usize {
+        let index = if end {
+            self.segments.partition_point(|&(start, _)| start < at)
+        } else {
+            self.segments.partition_point(|&(start, _)| start <= at)
+        };
+        match index.checked_sub(1).and_then(|i| self.segments.get(i)) {
+            Some(&(logical, file)) => file + (at - logical),
+            None => self.segments.first().map_or(self.origin, |&(_, file)| file),
+        }
+    }
+
+    /// The file span of a range of the logical line.
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        let start = self.file_offset(range.start, false);
+        if range.is_empty() {
+            return Span::empty(start);
+        }
+        Span::new(start, self.file_offset(range.end, true).max(start))
+    }
 }
 
 impl Instruction {
@@ -201,6 +241,11 @@ impl Instruction {
             Some(trigger) => trigger,
             None => self,
         }
+    }
+
+    /// The file span of a byte range of [`Instruction::original`].
+    pub fn map_original(&self, range: std::ops::Range<usize>) -> Span {
+        self.line_map.span(range)
     }
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {

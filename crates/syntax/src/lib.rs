@@ -23,7 +23,8 @@ pub mod report;
 pub mod shell;
 
 pub use ast::{
-    Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Severity, Span, Word,
+    Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, LineMap, Severity,
+    Span, Word,
 };
 pub use line_index::{LineCol, LineIndex};
 pub use parser::{parse, Parse};

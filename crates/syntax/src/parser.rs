@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::ast::{
-    Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Span, Word,
+    Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, LineMap, Span, Word,
 };
 use crate::flags::extract_flags;
 use crate::go_quote::{to_lower, trim_space};
@@ -69,18 +69,17 @@ struct Parser<'a> {
 /// A logical line under construction and the map from its bytes to file offsets.
 struct LogicalLine {
     text: String,
-    /// `(logical offset, file offset)` where each appended piece starts.
-    segments: Vec<(usize, usize)>,
-    /// Where the logical line starts in the file, for lines made only of continuations.
-    origin: usize,
+    map: LineMap,
 }
 
 impl LogicalLine {
     fn new(origin: usize) -> Self {
         LogicalLine {
             text: String::new(),
-            segments: Vec::new(),
-            origin,
+            map: LineMap {
+                segments: Vec::new(),
+                origin,
+            },
         }
     }
 
@@ -88,30 +87,12 @@ impl LogicalLine {
         if piece.is_empty() {
             return;
         }
-        self.segments.push((self.text.len(), file_offset));
+        self.map.segments.push((self.text.len(), file_offset));
         self.text.push_str(piece);
     }
 
-    /// The file offset of logical offset `at`; `end` picks the piece that ends there, so a
-    /// range never spills onto the next physical line.
-    fn file_offset(&self, at: usize, end: bool) -> usize {
-        let index = if end {
-            self.segments.partition_point(|&(start, _)| start < at)
-        } else {
-            self.segments.partition_point(|&(start, _)| start <= at)
-        };
-        match index.checked_sub(1).and_then(|i| self.segments.get(i)) {
-            Some(&(logical, file)) => file + (at - logical),
-            None => self.segments.first().map_or(self.origin, |&(_, file)| file),
-        }
-    }
-
     fn span(&self, range: Range<usize>) -> Span {
-        let start = self.file_offset(range.start, false);
-        if range.is_empty() {
-            return Span::empty(start);
-        }
-        Span::new(start, self.file_offset(range.end, true).max(start))
+        self.map.span(range)
     }
 }
 
@@ -375,6 +356,8 @@ impl<'a> Parser<'a> {
             heredocs: Vec::new(),
             comments,
             args_span: logical.span(args_range.clone()),
+            args_offset: args_range.start,
+            line_map: logical.map.clone(),
         };
         if kind == Keyword::Onbuild {
             if !args_text.is_empty() {
@@ -601,5 +584,24 @@ mod tests {
         assert_eq!(trim_continuation("a\\\\", '\\'), ("a\\\\", true));
         assert_eq!(trim_continuation("a `", '`'), ("a ", false));
         assert_eq!(trim_continuation("a \\", '`'), ("a \\", true));
+    }
+}
+
+#[cfg(test)]
+mod line_map_tests {
+    use super::*;
+
+    #[test]
+    fn shell_ranges_map_across_continuations() {
+        let text = "FROM a\nRUN apt-get update \\\n  # note\n    && apt-get install -y curl\n";
+        let parsed = parse(text);
+        let run = &parsed.dockerfile.instructions[1];
+        let command = &run.original[run.args_offset..];
+        let at = command.find("curl").unwrap_or_default();
+        let span = run.map_original(run.args_offset + at..run.args_offset + at + 4);
+        assert_eq!(&text[span.start..span.end], "curl");
+        let at = command.find("&&").unwrap_or_default();
+        let span = run.map_original(run.args_offset + at..run.args_offset + at + 2);
+        assert_eq!(&text[span.start..span.end], "&&");
     }
 }
