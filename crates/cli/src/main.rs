@@ -3,6 +3,7 @@
 
 mod expand;
 mod input;
+mod lint;
 mod parse;
 
 use std::process::ExitCode;
@@ -13,6 +14,8 @@ layerlab — Dockerfile tools that behave exactly like BuildKit
 USAGE:
     layerlab parse [--format buildkit|json] FILE|-
     layerlab expand [--env NAME=VALUE]... [--escape \\|`] [--words] -- WORD
+    layerlab lint [OPTIONS] FILE...|-
+    layerlab rules [-f json|markdown]
     layerlab --version
 
 COMMANDS:
@@ -20,6 +23,12 @@ COMMANDS:
              `--format json` prints the full tree with spans, positions and diagnostics.
     expand   Expand WORD as BuildKit expands an ENV-aware argument (COPY, ENV, WORKDIR, ...).
              With --words, print the resulting words one per line.
+    lint     Lint Dockerfiles; hadolint's options, configuration and exit codes:
+             -f tty|json|sarif|checkstyle|codeclimate|gitlab_codeclimate|gnu, -c FILE,
+             --ignore R, --error/--warning/--info/--style R, -t LEVEL, --no-fail, --no-color,
+             --trusted-registry R, --require-label L:FMT, --strict-labels,
+             --disable-ignore-pragma, --file-path-in-report P; --fix / --fix-unsafe.
+    rules    Print the rule catalogue.
 ";
 
 /// A failure to report on stderr, with the exit code to return.
@@ -49,6 +58,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("parse") => parse::run(&args[1..]),
         Some("expand") => expand::run(&args[1..]),
+        Some("lint") => lint::run(&args[1..]),
+        Some("rules") => lint::rules(&args[1..]),
         Some("--version" | "-V") => {
             println!("layerlab {}", env!("CARGO_PKG_VERSION"));
             Ok(())
@@ -63,7 +74,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("{}", failure.message.trim_end());
+            if !failure.message.is_empty() {
+                eprintln!("{}", failure.message.trim_end());
+            }
             ExitCode::from(failure.code)
         }
     }

@@ -5,16 +5,21 @@
 //! [`registry`]. A rule reports through the [`Context`]; suppressions (hadolint pragmas,
 //! BuildKit `# check=` comments, configuration) are applied afterwards in one place.
 
+pub mod config;
 mod context;
 mod finding;
+mod fix;
 mod image_ref;
+pub mod output;
 mod pragma;
 pub mod registry;
 mod rule;
 mod rules;
+mod yaml;
 
 pub use context::{Context, Stage, StageBase};
 pub use finding::{Edit, Finding, Fix, Level};
+pub use fix::{apply_fixes, fix};
 pub use rule::{Category, Rule, RuleMeta};
 
 use layerlab_syntax::parse;

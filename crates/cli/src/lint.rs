@@ -1,0 +1,293 @@
+//! `layerlab lint`: hadolint's command line, configuration and exit codes, with exact ranges
+//! and fixes. `layerlab rules`: the rule catalogue.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use layerlab_lint::config::{from_env, parse_config, Config};
+use layerlab_lint::output::{render, FileReport, Format};
+use layerlab_lint::{fix, lint, registry, Finding, Level};
+
+use crate::{input, Failure};
+
+struct Args {
+    files: Vec<String>,
+    config_file: Option<String>,
+    cli: Config,
+    file_path_in_report: Option<String>,
+    fix: bool,
+    fix_unsafe: bool,
+}
+
+fn value<'a>(iter: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<String, Failure> {
+    iter.next()
+        .cloned()
+        .ok_or_else(|| Failure::usage(format!("{flag} needs a value")))
+}
+
+fn parse_args(args: &[String]) -> Result<Args, Failure> {
+    let mut parsed = Args {
+        files: Vec::new(),
+        config_file: None,
+        cli: Config::default(),
+        file_path_in_report: None,
+        fix: false,
+        fix_unsafe: false,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, v)) if arg.starts_with("--") => (flag, Some(v.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let take = |iter: &mut std::slice::Iter<'_, String>| match inline.clone() {
+            Some(v) => Ok(v),
+            None => value(iter, flag),
+        };
+        let cli = &mut parsed.cli;
+        match flag {
+            "-f" | "--format" => {
+                let format = take(&mut iter)?;
+                if Format::parse(&format).is_none() {
+                    return Err(Failure::usage(format!(
+                        "unknown format `{format}` (expected one of {})",
+                        Format::NAMES.join(", ")
+                    )));
+                }
+                cli.formats = vec![format];
+            }
+            "-c" | "--config" => parsed.config_file = Some(take(&mut iter)?),
+            "--ignore" => cli.ignored.push(take(&mut iter)?),
+            "--error" => cli.overrides.push((take(&mut iter)?, Level::Error)),
+            "--warning" => cli.overrides.push((take(&mut iter)?, Level::Warning)),
+            "--info" => cli.overrides.push((take(&mut iter)?, Level::Info)),
+            "--style" => cli.overrides.push((take(&mut iter)?, Level::Style)),
+            "-t" | "--failure-threshold" => {
+                let level = take(&mut iter)?;
+                cli.failure_threshold = Some(
+                    Level::parse(&level)
+                        .ok_or_else(|| Failure::usage(format!("unknown threshold `{level}`")))?,
+                );
+            }
+            "--no-fail" => cli.no_fail = Some(true),
+            "--no-color" => cli.no_color = Some(true),
+            "--trusted-registry" => cli.trusted_registries.push(take(&mut iter)?),
+            "--require-label" => {
+                let pair = take(&mut iter)?;
+                let (name, kind) = pair.split_once(':').ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--require-label expects LABEL:FORMAT, got `{pair}`"
+                    ))
+                })?;
+                cli.label_schema.push((name.to_owned(), kind.to_owned()));
+            }
+            "--strict-labels" => cli.strict_labels = Some(true),
+            "--disable-ignore-pragma" => cli.disable_ignore_pragma = Some(true),
+            "--file-path-in-report" => parsed.file_path_in_report = Some(take(&mut iter)?),
+            "--fix" => parsed.fix = true,
+            "--fix-unsafe" => {
+                parsed.fix = true;
+                parsed.fix_unsafe = true;
+            }
+            "-" => parsed.files.push("-".to_owned()),
+            other if other.starts_with('-') => {
+                return Err(Failure::usage(format!("unknown option `{other}`")))
+            }
+            file => parsed.files.push(file.to_owned()),
+        }
+    }
+    if parsed.files.is_empty() {
+        return Err(Failure::usage(
+            "lint needs at least one Dockerfile (or - for stdin)",
+        ));
+    }
+    Ok(parsed)
+}
+
+/// hadolint's search order; the first file found is used exclusively.
+fn find_config() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut candidates = vec![PathBuf::from(".hadolint")];
+    if let Some(xdg) = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from) {
+        candidates.push(xdg.join("hadolint"));
+    }
+    if let Some(home) = &home {
+        candidates.push(home.join(".hadolint/hadolint"));
+        candidates.push(home.join(".hadolint/config"));
+        candidates.push(home.join(".hadolint"));
+    }
+    candidates
+        .into_iter()
+        .flat_map(|base| ["yaml", "yml"].map(|ext| base.with_extension(ext)))
+        .find(|path| path.is_file())
+}
+
+fn load_config(path: &Path) -> Result<Config, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::error(format!(
+            "{}: error: cannot read configuration: {e}",
+            path.display()
+        ))
+    })?;
+    parse_config(&text).map_err(|e| {
+        Failure::error(format!(
+            "{}:{}:{}: error: {}",
+            path.display(),
+            e.line,
+            e.column,
+            e.message
+        ))
+    })
+}
+
+struct Linted {
+    name: String,
+    text: String,
+    findings: Vec<Finding>,
+}
+
+pub fn run(args: &[String]) -> Result<(), Failure> {
+    let args = parse_args(args)?;
+    let env = from_env(|name| std::env::var(name).ok()).map_err(Failure::error)?;
+    let file_config = match args
+        .config_file
+        .as_deref()
+        .map(PathBuf::from)
+        .or_else(find_config)
+    {
+        Some(path) => load_config(&path)?,
+        None => Config::default(),
+    };
+    let config = env.merge(file_config).merge(args.cli);
+    let options = config.lint_options();
+    let format_name = config.formats.first().map_or("tty", String::as_str);
+    let format = Format::parse(format_name)
+        .ok_or_else(|| Failure::usage(format!("unknown format `{format_name}`")))?;
+
+    let sources = args
+        .files
+        .iter()
+        .map(|f| input::read(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = sources.len().div_ceil(threads).max(1);
+    let linted: Vec<Linted> = std::thread::scope(|scope| {
+        let handles: Vec<_> = sources
+            .chunks(chunk)
+            .map(|group| {
+                let options = &options;
+                scope.spawn(move || {
+                    group
+                        .iter()
+                        .map(|source| {
+                            let text = if args.fix {
+                                fix(&source.text, options, args.fix_unsafe).0
+                            } else {
+                                source.text.clone()
+                            };
+                            let findings = lint(&text, options);
+                            Linted {
+                                name: source.name.clone(),
+                                text,
+                                findings,
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+
+    if args.fix {
+        for (source, result) in sources.iter().zip(&linted) {
+            if source.text != result.text && source.name != "<stdin>" {
+                std::fs::write(&source.name, &result.text).map_err(|e| {
+                    Failure::error(format!("{}: error: cannot write fixes: {e}", source.name))
+                })?;
+            }
+        }
+    }
+
+    let reports: Vec<FileReport<'_>> = linted
+        .iter()
+        .map(|l| FileReport {
+            path: match (&args.file_path_in_report, l.name.as_str()) {
+                (Some(path), _) if format != Format::Json => path,
+                (_, "<stdin>") => "/dev/stdin",
+                (_, name) => name,
+            },
+            text: &l.text,
+            findings: &l.findings,
+        })
+        .collect();
+    let color = format == Format::Tty
+        && !config.no_color.unwrap_or(false)
+        && std::io::stdout().is_terminal();
+    let output = render(format, &reports, color);
+    if !output.is_empty() {
+        println!("{}", output.trim_end());
+    } else if format == Format::Json {
+        println!("[]");
+    }
+    let levels = linted
+        .iter()
+        .flat_map(|l| l.findings.iter().map(|f| f.level));
+    if format != Format::Codeclimate && config.fails(levels) {
+        return Err(Failure {
+            message: String::new(),
+            code: 1,
+        });
+    }
+    Ok(())
+}
+
+/// `layerlab rules [-f json|markdown]`.
+pub fn rules(args: &[String]) -> Result<(), Failure> {
+    let format = match args {
+        [] => "markdown",
+        [flag, value] if flag == "-f" || flag == "--format" => value.as_str(),
+        _ => return Err(Failure::usage("rules takes only -f json|markdown")),
+    };
+    let metas: Vec<_> = registry::rules().iter().map(|r| r.meta()).collect();
+    match format {
+        "json" => {
+            let rows: Vec<serde_json::Value> = metas
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "code": m.code,
+                        "aliases": m.aliases,
+                        "level": m.level.as_str(),
+                        "category": format!("{:?}", m.category).to_lowercase(),
+                        "fixable": m.fixable,
+                        "summary": m.summary,
+                        "url": m.url(),
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::Value::Array(rows));
+        }
+        "markdown" => {
+            println!("| Code | Aliases | Level | Category | Fix | Summary |");
+            println!("|---|---|---|---|---|---|");
+            for m in metas {
+                println!(
+                    "| [{}]({}) | {} | {} | {:?} | {} | {} |",
+                    m.code,
+                    m.url(),
+                    m.aliases.join(", "),
+                    m.level.as_str(),
+                    m.category,
+                    if m.fixable { "yes" } else { "" },
+                    m.summary.replace('|', "\\|")
+                );
+            }
+        }
+        other => return Err(Failure::usage(format!("unknown rules format `{other}`"))),
+    }
+    Ok(())
+}
