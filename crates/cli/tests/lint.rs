@@ -1,0 +1,204 @@
+//! `layerlab lint` as CI uses it: hadolint's JSON, configuration discovery and errors,
+//! thresholds and exit codes, and `--fix`.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("layerlab-lint-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (path, text) in files {
+        std::fs::write(dir.join(path), text).unwrap();
+    }
+    dir
+}
+
+fn layerlab(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_layerlab"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("NO_COLOR");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HADOLINT_") {
+            command.env_remove(key);
+        }
+    }
+    command.envs(env.iter().copied());
+    command.output().unwrap()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+const BAD: &str = "FROM ubuntu\nWORKDIR app\n";
+
+#[test]
+fn json_keeps_hadolint_keys_and_adds_ranges() {
+    let dir = workspace("json", &[("Dockerfile", BAD)]);
+    let output = layerlab(&dir, &["lint", "-f", "json", "Dockerfile"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let findings = json(&output);
+    let first = &findings[0];
+    assert_eq!(first["code"], "DL3006");
+    assert_eq!(first["file"], "Dockerfile");
+    assert_eq!(first["level"], "warning");
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(1), Some(6))
+    );
+    assert_eq!(
+        (first["endLine"].as_u64(), first["endColumn"].as_u64()),
+        (Some(1), Some(12))
+    );
+    assert!(first["url"].as_str().unwrap().contains("DL3006"));
+}
+
+#[test]
+fn clean_file_prints_empty_array_and_exits_0() {
+    let dir = workspace(
+        "clean",
+        &[("Dockerfile", "FROM alpine:3.20\nWORKDIR /app\n")],
+    );
+    let output = layerlab(&dir, &["lint", "-f", "json", "Dockerfile"], &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "[]");
+}
+
+#[test]
+fn thresholds_and_no_fail() {
+    let dir = workspace("threshold", &[("Dockerfile", "FROM ubuntu\n")]);
+    assert_eq!(
+        layerlab(&dir, &["lint", "-t", "error", "Dockerfile"], &[])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        layerlab(&dir, &["lint", "-t", "warning", "Dockerfile"], &[])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        layerlab(&dir, &["lint", "--no-fail", "Dockerfile"], &[])
+            .status
+            .code(),
+        Some(0)
+    );
+    let env = [("HADOLINT_FAILURE_THRESHOLD", "error")];
+    assert_eq!(
+        layerlab(&dir, &["lint", "Dockerfile"], &env).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn config_file_is_found_and_honoured() {
+    let dir = workspace(
+        "config",
+        &[
+            ("Dockerfile", BAD),
+            (
+                ".hadolint.yaml",
+                "ignored:\n  - DL3000\noverride:\n  error: [DL3006]\n",
+            ),
+        ],
+    );
+    let findings = json(&layerlab(&dir, &["lint", "-f", "json", "Dockerfile"], &[]));
+    let codes: Vec<(&str, &str)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, [("DL3006", "error")]);
+}
+
+#[test]
+fn malformed_config_is_an_error_with_its_position() {
+    let dir = workspace(
+        "badconfig",
+        &[
+            ("Dockerfile", BAD),
+            (
+                ".hadolint.yml",
+                "ignored: [DL3000]\nfailure_threshold: error\n",
+            ),
+        ],
+    );
+    let output = layerlab(&dir, &["lint", "Dockerfile"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        ".hadolint.yml:2:1: error: unknown key `failure_threshold` (did you mean `failure-threshold`?)"
+    );
+}
+
+#[test]
+fn fix_rewrites_safe_fixes_in_place_and_is_idempotent() {
+    let text =
+        "FROM golang:1.23 AS Build\nENV PORT 8080\nRUN apk add \\\n\n    curl\nMAINTAINER me\n";
+    let dir = workspace("fix", &[("Dockerfile", text)]);
+    layerlab(&dir, &["lint", "--fix", "Dockerfile"], &[]);
+    let fixed = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    assert_eq!(
+        fixed,
+        "FROM golang:1.23 AS build\nENV PORT=8080\nRUN apk add \\\n    curl\nMAINTAINER me\n"
+    );
+    layerlab(&dir, &["lint", "--fix", "Dockerfile"], &[]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Dockerfile")).unwrap(),
+        fixed
+    );
+    layerlab(&dir, &["lint", "--fix-unsafe", "Dockerfile"], &[]);
+    assert!(std::fs::read_to_string(dir.join("Dockerfile"))
+        .unwrap()
+        .ends_with("LABEL maintainer=\"me\"\n"));
+}
+
+#[test]
+fn several_files_and_stdin() {
+    let dir = workspace(
+        "many",
+        &[("a.Dockerfile", BAD), ("b.Dockerfile", "FROM ubuntu\n")],
+    );
+    let findings = json(&layerlab(
+        &dir,
+        &["lint", "-f", "json", "a.Dockerfile", "b.Dockerfile"],
+        &[],
+    ));
+    let files: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["a.Dockerfile", "a.Dockerfile", "b.Dockerfile"]);
+    let missing = layerlab(&dir, &["lint", "missing.Dockerfile"], &[]);
+    assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn rules_catalogue() {
+    let dir = workspace("rules", &[]);
+    let rules = json(&layerlab(&dir, &["rules", "-f", "json"], &[]));
+    let dl4000 = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "DL4000")
+        .unwrap();
+    assert_eq!(dl4000["aliases"][0], "MaintainerDeprecated");
+    assert_eq!(dl4000["fixable"], true);
+}
