@@ -250,7 +250,17 @@ pub fn rules(args: &[String]) -> Result<(), Failure> {
     let format = match args {
         [] => "markdown",
         [flag, value] if flag == "-f" || flag == "--format" => value.as_str(),
-        _ => return Err(Failure::usage("rules takes only -f json|markdown")),
+        [flag, code] if flag == "--doc" => {
+            let docs = registry::docs(code)
+                .ok_or_else(|| Failure::error(format!("error: no rule named `{code}`")))?;
+            println!("{docs}");
+            return Ok(());
+        }
+        _ => {
+            return Err(Failure::usage(
+                "rules takes -f json|markdown, or --doc CODE",
+            ))
+        }
     };
     let metas: Vec<_> = registry::rules().iter().map(|r| r.meta()).collect();
     match format {

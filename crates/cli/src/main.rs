@@ -15,7 +15,7 @@ USAGE:
     layerlab parse [--format buildkit|json] FILE|-
     layerlab expand [--env NAME=VALUE]... [--escape \\|`] [--words] -- WORD
     layerlab lint [OPTIONS] FILE...|-
-    layerlab rules [-f json|markdown]
+    layerlab rules [-f json|markdown] | --doc CODE
     layerlab --version
 
 COMMANDS:

@@ -14,6 +14,16 @@ static RULES: &[&dyn Rule] = &[
     &rules::stage_name_casing::StageNameCasing,
 ];
 
+include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+
+/// The rule's documentation (What, Why, Bad, Good, Fix) as Markdown, from its source file.
+pub fn docs(code: &str) -> Option<&'static str> {
+    RULE_DOCS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, doc)| *doc)
+}
+
 /// All rules, in registration order.
 pub fn rules() -> &'static [&'static dyn Rule] {
     RULES

@@ -1,6 +1,6 @@
 //! Every rule's documented examples are tests: the bad example fires exactly that rule (and
 //! nothing else), the good example fires nothing at all.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use layerlab_lint::{lint, registry, LintOptions};
 
@@ -50,4 +50,19 @@ fn codes_and_aliases_are_unique() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), total, "a rule name is registered twice");
+}
+
+#[test]
+fn every_rule_is_documented_in_its_file() {
+    for rule in registry::rules() {
+        let code = rule.meta().code;
+        let docs =
+            registry::docs(code).unwrap_or_else(|| panic!("{code}: no module documentation"));
+        for section in ["**What**", "**Why**", "**Bad**", "**Good**", "**Fix**"] {
+            assert!(
+                docs.contains(section),
+                "{code}: documentation lacks {section}"
+            );
+        }
+    }
 }
