@@ -18,7 +18,10 @@ fn formats_match_snapshots() {
     for name in Format::NAMES {
         let format = Format::parse(name).unwrap();
         let mut output = render(format, &files, false);
-        if matches!(format, Format::Json | Format::Sarif | Format::GitlabCodeclimate) {
+        if matches!(
+            format,
+            Format::Json | Format::Sarif | Format::GitlabCodeclimate
+        ) {
             let value: serde_json::Value = serde_json::from_str(&output).unwrap();
             output = serde_json::to_string_pretty(&value).unwrap();
         }

@@ -40,7 +40,10 @@ fn unused_suppressions_are_reported_where_they_are() {
     let findings = lint(text, &LintOptions::default());
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].code, "LL0001");
-    assert_eq!(&text[findings[0].span.start..findings[0].span.end], "DL3007");
+    assert_eq!(
+        &text[findings[0].span.start..findings[0].span.end],
+        "DL3007"
+    );
 }
 
 #[test]
@@ -95,7 +98,10 @@ fn configuration_ignores_and_overrides() {
     };
     let findings = lint(text, &options);
     assert_eq!(findings.len(), 1);
-    assert_eq!((findings[0].code, findings[0].level), ("DL3006", Level::Error));
+    assert_eq!(
+        (findings[0].code, findings[0].level),
+        ("DL3006", Level::Error)
+    );
 }
 
 #[test]
