@@ -3,7 +3,9 @@
 use layerlab_syntax::shell::Lex;
 use std::collections::BTreeMap;
 
-use crate::Context;
+use layerlab_syntax::Word;
+
+use crate::{Context, StageBase};
 
 /// A parsed `[registry/]repository[:tag][@digest]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +74,30 @@ pub fn expand_image(cx: &Context<'_>, image: &str) -> Option<String> {
         .process_word_with_matches(image, &env)
         .ok()?;
     expansion.unmatched.is_empty().then_some(expansion.result)
+}
+
+/// Every FROM whose base is an external image whose reference is known after expanding global
+/// ARG defaults: the image word, the expanded reference, and the stage index.
+pub fn external_bases<'a>(cx: &'a Context<'_>) -> Vec<(&'a Word, String, ImageRef)> {
+    cx.stages
+        .iter()
+        .filter_map(|stage| {
+            let StageBase::Image(image) = &stage.base else {
+                return None;
+            };
+            let word = cx.instructions.get(stage.from)?.args.first()?;
+            let expanded = expand_image(cx, image)?;
+            let lower = expanded.to_lowercase();
+            let names_stage = cx.stages[..stage.index]
+                .iter()
+                .any(|s| s.name.as_deref() == Some(&lower));
+            if names_stage || lower == "scratch" {
+                return None;
+            }
+            let reference = ImageRef::parse(&expanded);
+            Some((word, expanded, reference))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@
 //!
 //! **Fix** — pin a tag (and ideally a digest).
 
-use crate::image_ref::{expand_image, ImageRef};
-use crate::{Category, Context, Level, Rule, RuleMeta, StageBase};
+use crate::image_ref::external_bases;
+use crate::{Category, Context, Level, Rule, RuleMeta};
 
 pub struct Dl3006;
 
@@ -35,30 +35,9 @@ impl Rule for Dl3006 {
     }
 
     fn check(&self, cx: &Context<'_>) {
-        for stage in &cx.stages {
-            let StageBase::Image(image) = &stage.base else {
-                continue;
-            };
-            let Some(word) = cx.instructions[stage.from].args.first() else {
-                continue;
-            };
-            let Some(expanded) = expand_image(cx, image) else {
-                continue;
-            };
-            let reference = ImageRef::parse(&expanded);
-            let is_stage = cx.stages[..stage.index]
-                .iter()
-                .any(|s| s.name.as_deref() == Some(&expanded.to_lowercase()));
-            if reference.tag.is_none()
-                && reference.digest.is_none()
-                && !is_stage
-                && expanded != "scratch"
-            {
-                cx.report(
-                    &META,
-                    word.span,
-                    "Always tag the version of an image explicitly",
-                );
+        for (word, _, reference) in external_bases(cx) {
+            if reference.tag.is_none() && reference.digest.is_none() {
+                cx.report(&META, word.span, META.summary);
             }
         }
     }

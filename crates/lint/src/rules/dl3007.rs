@@ -8,8 +8,8 @@
 //!
 //! **Fix** — pin a specific version tag.
 
-use crate::image_ref::{expand_image, ImageRef};
-use crate::{Category, Context, Level, Rule, RuleMeta, StageBase};
+use crate::image_ref::external_bases;
+use crate::{Category, Context, Level, Rule, RuleMeta};
 
 pub struct Dl3007;
 
@@ -30,17 +30,7 @@ impl Rule for Dl3007 {
     }
 
     fn check(&self, cx: &Context<'_>) {
-        for stage in &cx.stages {
-            let StageBase::Image(image) = &stage.base else {
-                continue;
-            };
-            let Some(word) = cx.instructions[stage.from].args.first() else {
-                continue;
-            };
-            let Some(expanded) = expand_image(cx, image) else {
-                continue;
-            };
-            let reference = ImageRef::parse(&expanded);
+        for (word, _, reference) in external_bases(cx) {
             if reference.tag.as_deref() == Some("latest") && reference.digest.is_none() {
                 cx.report(&META, word.span, META.summary);
             }
