@@ -6,6 +6,9 @@
 //! The agreement table per rule is written to `target/hadolint-agreement.md`.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "../../../tests/support/corpus.rs"]
+mod corpus;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,23 +17,6 @@ use layerlab_lint::{lint, registry, LintOptions};
 use layerlab_syntax::{parse, LineIndex};
 
 type Key = (String, String, usize);
-
-fn corpus_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("LAYERLAB_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    let shared = std::env::var("LAYERLAB_SHARED").map_or_else(
-        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        PathBuf::from,
-    );
-    let dir = shared.join("corpus/dockerfiles");
-    assert!(
-        dir.is_dir(),
-        "\n\n*** The Dockerfile corpus is missing at {}; set LAYERLAB_CORPUS.\n\n",
-        dir.display()
-    );
-    dir
-}
 
 fn hadolint(files: &[PathBuf]) -> BTreeSet<Key> {
     let output = Command::new("hadolint")
@@ -108,12 +94,7 @@ fn known_disagreements() -> BTreeMap<Key, String> {
 
 #[test]
 fn agrees_with_hadolint_on_the_corpus() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().is_some_and(|n| n != "MANIFEST.tsv"))
-        .collect();
-    files.sort();
+    let files = corpus::corpus_files();
     let implemented: BTreeSet<&str> = registry::rules()
         .iter()
         .map(|r| r.meta().code)

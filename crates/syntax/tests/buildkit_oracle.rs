@@ -7,7 +7,12 @@
 //! fails the test loudly: a silent skip would let CI go green without checking anything.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "../../../tests/support/corpus.rs"]
+mod corpus;
+
 use std::path::{Path, PathBuf};
+
+use corpus::corpus_files;
 use std::process::{Command, Stdio};
 
 use layerlab_syntax::{parse, Instruction, Keyword};
@@ -15,43 +20,6 @@ use serde_json::Value;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-pub fn corpus_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("LAYERLAB_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    let shared = std::env::var("LAYERLAB_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo_root().join("../shared"));
-    let dir = shared.join("corpus/dockerfiles");
-    if dir.is_dir() {
-        return dir;
-    }
-    let fallback = PathBuf::from("/work/shared/corpus/dockerfiles");
-    if fallback.is_dir() {
-        return fallback;
-    }
-    panic!(
-        "\n\n*** The Dockerfile corpus is missing: looked in {} and {}.\n*** Set LAYERLAB_CORPUS (or LAYERLAB_SHARED) to the shared corpus directory.\n\n",
-        dir.display(),
-        fallback.display()
-    );
-}
-
-fn corpus_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().is_some_and(|n| n != "MANIFEST.tsv"))
-        .collect();
-    files.sort();
-    assert!(
-        files.len() > 1000,
-        "corpus looks truncated: {} files",
-        files.len()
-    );
-    files
 }
 
 fn case_files() -> Vec<PathBuf> {

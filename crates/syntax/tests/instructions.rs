@@ -2,6 +2,9 @@
 //! the source text each diagnostic's span covers.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "../../../tests/support/corpus.rs"]
+mod corpus;
+
 use std::path::{Path, PathBuf};
 
 use layerlab_syntax::{instructions, parse, Severity};
@@ -1379,42 +1382,11 @@ fn onbuild_parent_stage_is_clean_when_triggers_are_valid() {
 
 // ---------------------------------------------------------------- corpus
 
-fn corpus_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("LAYERLAB_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    let shared = std::env::var("LAYERLAB_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let dir = shared.join("corpus/dockerfiles");
-    if dir.is_dir() {
-        return dir;
-    }
-    let fallback = PathBuf::from("/work/shared/corpus/dockerfiles");
-    assert!(
-        fallback.is_dir(),
-        "the Dockerfile corpus is missing: looked in {} and {}; set LAYERLAB_CORPUS",
-        dir.display(),
-        fallback.display()
-    );
-    fallback
-}
-
 /// Every corpus file goes through the instruction layer without panicking, and the errors it
 /// reports are exactly the known genuine ones.
 #[test]
 fn corpus_never_panics_and_reports_only_genuine_errors() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().is_some_and(|n| n != "MANIFEST.tsv"))
-        .collect();
-    files.sort();
-    assert!(
-        files.len() > 1000,
-        "corpus looks truncated: {} files",
-        files.len()
-    );
+    let files = corpus::corpus_files();
     let mut found = Vec::new();
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
