@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use layerlab_lint::config::{from_env, parse_config, Config};
 use layerlab_lint::output::{render, FileReport, Format};
-use layerlab_lint::{fix, lint, registry, Finding, Level};
+use layerlab_lint::{fix, lint, registry, Finding, Level, LintOptions};
 
 use crate::{input, Failure};
 
@@ -140,6 +140,22 @@ fn load_config(path: &Path) -> Result<Config, Failure> {
     })
 }
 
+/// The `.dockerignore` BuildKit would use for this Dockerfile: `<Dockerfile>.dockerignore`
+/// beside it, else `.dockerignore` in its directory (the usual build context).
+fn with_dockerignore(options: &LintOptions, dockerfile: &str) -> LintOptions {
+    let path = Path::new(dockerfile);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let specific = PathBuf::from(format!("{dockerfile}.dockerignore"));
+    let dockerignore = [specific, dir.join(".dockerignore")]
+        .into_iter()
+        .filter(|_| dockerfile != "<stdin>")
+        .find_map(|p| std::fs::read_to_string(p).ok());
+    LintOptions {
+        dockerignore,
+        ..options.clone()
+    }
+}
+
 struct Linted {
     name: String,
     text: String,
@@ -180,6 +196,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
                     group
                         .iter()
                         .map(|source| {
+                            let options = &with_dockerignore(options, &source.name);
                             let text = if args.fix {
                                 fix(&source.text, options, args.fix_unsafe).0
                             } else {

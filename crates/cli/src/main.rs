@@ -5,6 +5,7 @@ mod expand;
 mod input;
 mod lint;
 mod parse;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -16,6 +17,11 @@ USAGE:
     layerlab expand [--env NAME=VALUE]... [--escape \\|`] [--words] -- WORD
     layerlab lint [OPTIONS] FILE...|-
     layerlab rules [-f json|markdown] | --doc CODE
+    layerlab simulate [--builder buildkit|legacy] [--context DIR] [--dockerignore FILE]
+             [--changed PATH]... [--added PATH]... [--removed PATH]...
+             [--previous-dockerfile FILE] [--build-arg K=V]... [--previous-build-arg K=V]...
+             [--base-changed IMAGE]... [--tags-may-move] [--target STAGE] [--no-cache]
+             [--no-cache-filter STAGE]... [-f tty|json] [--no-color] DOCKERFILE|-
     layerlab --version
 
 COMMANDS:
@@ -29,6 +35,8 @@ COMMANDS:
              --trusted-registry R, --require-label L:FMT, --strict-labels,
              --disable-ignore-pragma, --file-path-in-report P; --fix / --fix-unsafe.
     rules    Print the rule catalogue.
+    simulate Predict which build steps hit the cache and why (the context defaults to the
+             Dockerfile's directory; without --previous-build-arg, both builds get --build-arg).
 ";
 
 /// A failure to report on stderr, with the exit code to return.
@@ -60,6 +68,7 @@ fn main() -> ExitCode {
         Some("expand") => expand::run(&args[1..]),
         Some("lint") => lint::run(&args[1..]),
         Some("rules") => lint::rules(&args[1..]),
+        Some("simulate") => simulate::run(&args[1..]),
         Some("--version" | "-V") => {
             println!("layerlab {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -122,7 +122,10 @@ fn config_file_is_found_and_honoured() {
         .iter()
         .map(|f| (f["code"].as_str().unwrap(), f["level"].as_str().unwrap()))
         .collect();
-    assert_eq!(codes, [("DL3006", "error")]);
+    assert_eq!(
+        codes,
+        [("DL3006", "error"), ("WorkdirRelativePath", "warning")]
+    );
 }
 
 #[test]
@@ -184,7 +187,15 @@ fn several_files_and_stdin() {
         .iter()
         .map(|f| f["file"].as_str().unwrap())
         .collect();
-    assert_eq!(files, ["a.Dockerfile", "a.Dockerfile", "b.Dockerfile"]);
+    assert_eq!(
+        files,
+        [
+            "a.Dockerfile",
+            "a.Dockerfile",
+            "a.Dockerfile",
+            "b.Dockerfile"
+        ]
+    );
     let missing = layerlab(&dir, &["lint", "missing.Dockerfile"], &[]);
     assert_eq!(missing.status.code(), Some(1));
 }

@@ -288,6 +288,8 @@ impl Config {
             overrides: self.overrides.clone(),
             trusted_registries: self.trusted_registries.clone(),
             disable_ignore_pragma: self.disable_ignore_pragma.unwrap_or(false),
+            label_schema: self.label_schema.clone(),
+            strict_labels: self.strict_labels.unwrap_or(false),
             ..LintOptions::default()
         }
     }

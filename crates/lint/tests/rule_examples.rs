@@ -4,14 +4,41 @@
 
 use layerlab_lint::{lint, registry, LintOptions};
 
+/// The build context's `.dockerignore` the examples are linted with (for `CopyIgnoredFile`).
+const EXAMPLE_DOCKERIGNORE: &str = "node_modules\n";
+
+/// The configuration that switches on rules that only run when configured (trusted
+/// registries, label schema, strict labels), shaped for their own examples.
+fn configured(code: &str, mut options: LintOptions) -> LintOptions {
+    let schema = |name: &str, kind: &str| vec![(name.to_owned(), kind.to_owned())];
+    match code {
+        "DL3026" => options.trusted_registries = vec!["docker.io".to_owned()],
+        "DL3049" | "DL3051" => options.label_schema = schema("maintainer", "text"),
+        "DL3050" => {
+            options.label_schema = schema("maintainer", "text");
+            options.strict_labels = true;
+        }
+        "DL3052" => options.label_schema = schema("org.opencontainers.image.url", "url"),
+        "DL3053" => options.label_schema = schema("org.opencontainers.image.created", "rfc3339"),
+        "DL3054" => options.label_schema = schema("org.opencontainers.image.licenses", "spdx"),
+        "DL3055" => options.label_schema = schema("org.opencontainers.image.revision", "hash"),
+        "DL3056" => options.label_schema = schema("org.opencontainers.image.version", "semver"),
+        "DL3058" => options.label_schema = schema("maintainer.email", "email"),
+        _ => {}
+    }
+    options
+}
+
 #[test]
 fn bad_examples_fire_exactly_their_rule() {
     for rule in registry::rules() {
         let meta = rule.meta();
         let options = LintOptions {
             enable: vec![meta.code.to_owned()],
+            dockerignore: Some(EXAMPLE_DOCKERIGNORE.to_owned()),
             ..LintOptions::default()
         };
+        let options = configured(meta.code, options);
         let codes: Vec<&str> = lint(meta.bad, &options).iter().map(|f| f.code).collect();
         assert!(
             !codes.is_empty() && codes.iter().all(|c| *c == meta.code),
@@ -28,8 +55,10 @@ fn good_examples_fire_nothing() {
         let meta = rule.meta();
         let options = LintOptions {
             enable: vec![meta.code.to_owned()],
+            dockerignore: Some(EXAMPLE_DOCKERIGNORE.to_owned()),
             ..LintOptions::default()
         };
+        let options = configured(meta.code, options);
         let findings = lint(meta.good, &options);
         assert!(
             findings.is_empty(),
@@ -41,15 +70,21 @@ fn good_examples_fire_nothing() {
 }
 
 #[test]
-fn codes_and_aliases_are_unique() {
-    let mut names: Vec<&str> = registry::rules()
-        .iter()
-        .flat_map(|r| std::iter::once(r.meta().code).chain(r.meta().aliases.iter().copied()))
-        .collect();
-    let total = names.len();
-    names.sort_unstable();
-    names.dedup();
-    assert_eq!(names.len(), total, "a rule name is registered twice");
+fn codes_are_unique_and_no_alias_is_another_rules_code() {
+    let codes: Vec<&str> = registry::rules().iter().map(|r| r.meta().code).collect();
+    let mut unique = codes.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len(), "a rule code is registered twice");
+    for rule in registry::rules() {
+        for alias in rule.meta().aliases {
+            assert!(
+                !codes.contains(alias),
+                "{}: alias {alias} is another rule's code",
+                rule.meta().code
+            );
+        }
+    }
 }
 
 #[test]

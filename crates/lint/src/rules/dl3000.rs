@@ -21,7 +21,7 @@ static META: RuleMeta = RuleMeta {
     level: Level::Error,
     category: Category::Correctness,
     summary: "Use absolute WORKDIR",
-    bad: "FROM alpine:3.20\nWORKDIR app\n",
+    bad: "FROM alpine:3.20\nWORKDIR /srv\nWORKDIR app\n",
     good: "FROM alpine:3.20\nWORKDIR /app\n",
     fixable: false,
 };

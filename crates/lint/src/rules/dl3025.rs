@@ -23,7 +23,7 @@ static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     category: Category::Correctness,
     summary: "Use arguments JSON notation for CMD and ENTRYPOINT arguments",
-    bad: "FROM node:22.11\nCMD node server.js\n",
+    bad: "FROM node:22.11\nSHELL [\"/bin/sh\", \"-c\"]\nCMD node server.js\n",
     good: "FROM node:22.11\nCMD [\"node\", \"server.js\"]\n",
     fixable: true,
 };
