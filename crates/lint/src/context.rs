@@ -1,9 +1,10 @@
 //! What rules see: the parsed file, its stages, and a place to report.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use layerlab_syntax::{Instruction, Keyword, Parse, Span};
 
+use crate::scripts::{self, Script};
 use crate::{Finding, Fix, Level, LintOptions, RuleMeta};
 
 /// Where a stage's filesystem comes from.
@@ -39,6 +40,7 @@ pub struct Context<'a> {
     /// The stage of each instruction; `None` before the first FROM.
     pub stage_of: Vec<Option<usize>>,
     findings: RefCell<Vec<Finding>>,
+    scripts: OnceCell<Vec<Script<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -92,7 +94,13 @@ impl<'a> Context<'a> {
             stages,
             stage_of,
             findings: RefCell::new(Vec::new()),
+            scripts: OnceCell::new(),
         }
+    }
+
+    /// Every shell script of the file (shell-form RUNs and shell heredocs), parsed once.
+    pub fn scripts(&self) -> &[Script<'a>] {
+        self.scripts.get_or_init(|| scripts::collect(self))
     }
 
     /// The stage's instructions, FROM excluded.

@@ -17,6 +17,7 @@ mod pragma;
 pub mod registry;
 mod rule;
 mod rules;
+pub mod scripts;
 mod yaml;
 
 pub use context::{Context, Stage, StageBase};
