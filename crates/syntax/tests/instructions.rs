@@ -5,7 +5,6 @@
 #[path = "../../../tests/support/corpus.rs"]
 mod corpus;
 
-use std::path::{Path, PathBuf};
 
 use layerlab_syntax::{instructions, parse, Severity};
 

@@ -1,0 +1,64 @@
+//! The parser worker. Trunk builds it from /index.html (`data-bin="worker"`); the page starts
+//! it as a classic Web Worker through public/worker_loader.js.
+//!
+//! It answers each `ParseRequest` with a report from `layerlab_wasm::parse`. Requests are
+//! handled one at a time, in order; the page decides which replies it shows.
+
+use layerlab_web::protocol;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+fn main() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_to = scope.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        let reply = handle(&reply_to, event.data());
+        post(&reply_to, reply);
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler must live as long as the worker does; there is nothing to free it at.
+    on_message.forget();
+    // Messages sent before this point were dropped: the page waits for this one.
+    post(&scope, protocol::encode_ready(&layerlab_wasm::version()));
+}
+
+fn handle(
+    scope: &DedicatedWorkerGlobalScope,
+    data: JsValue,
+) -> Result<JsValue, protocol::ProtocolError> {
+    let request = match protocol::decode_request(data) {
+        Ok(request) => request,
+        Err(error) => return protocol::encode_failed(None, &error.to_string()),
+    };
+    let started = now(scope);
+    match layerlab_wasm::parse(&request.text) {
+        Ok(report) => {
+            let elapsed_ms = (now(scope) - started).max(0.0);
+            protocol::encode_parsed(request.seq, elapsed_ms, &report)
+                // The page must hear back about every request, or it waits forever.
+                .or_else(|error| protocol::encode_failed(Some(request.seq), &error.to_string()))
+        }
+        Err(error) => {
+            let error = JsValue::from(error);
+            let message = error
+                .dyn_ref::<js_sys::Error>()
+                .map_or_else(|| "the parser failed".to_owned(), |e| e.message().into());
+            protocol::encode_failed(Some(request.seq), &message)
+        }
+    }
+}
+
+fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
+    scope.performance().map_or(0.0, |p| p.now())
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, message: Result<JsValue, protocol::ProtocolError>) {
+    let posted = message
+        .map_err(|error| JsValue::from_str(&error.to_string()))
+        .and_then(|message| scope.post_message(&message));
+    if let Err(error) = posted {
+        // Nothing else can be told; the page shows the report as out of date.
+        web_sys::console::error_2(&JsValue::from_str("layerlab worker:"), &error);
+    }
+}
