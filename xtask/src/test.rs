@@ -135,7 +135,7 @@ fn release_within_budget(root: &Path, tools: &Tools) -> Result<()> {
 
 /// The shared reference data the parser's corpus tests read: `$LAYERLAB_SHARED` if set,
 /// else `<repo>/../shared` (the layout CI uses), else /work/shared.
-fn shared_dir(root: &Path) -> PathBuf {
+pub fn shared_dir(root: &Path) -> PathBuf {
     if let Some(dir) = env::var_os("LAYERLAB_SHARED") {
         return PathBuf::from(dir);
     }
