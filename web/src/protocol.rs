@@ -1,8 +1,8 @@
 //! The messages between the page and the parser worker, and their JavaScript encoding.
 //!
 //! Both ends use these types, so the shape of what crosses `postMessage` is decided here and
-//! nowhere else. The report types mirror `layerlab_syntax::report::ParseReport` (which only
-//! serializes); `tests::report_contract` checks that the two agree.
+//! nowhere else. The report types mirror `layerlab_wasm::Analysis` (which only serializes);
+//! `tests::report_contract` checks that the two agree.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -65,6 +65,8 @@ pub struct Diagnostic {
 pub enum Severity {
     Error,
     Warning,
+    Info,
+    Style,
 }
 
 /// 1-based. The page selects text by `utf16_column`, since JavaScript strings are UTF-16.
@@ -149,8 +151,8 @@ mod tests {
     #[test]
     fn report_contract() {
         let text = "FROM alpine:3.20 AS build\nRUN echo hi\nENV onlyname\n";
-        let written = serde_json::to_value(layerlab_syntax::report::parse_report(text))
-            .expect("the report serializes");
+        let written =
+            serde_json::to_value(layerlab_wasm::analysis(text)).expect("the report serializes");
         let report: Report = serde_json::from_value(written).expect("the mirror reads it");
 
         let outline: Vec<(&str, u32)> = report

@@ -1,5 +1,6 @@
-//! The JavaScript face of [`layerlab_syntax`]: the one crate of the parser side that speaks
-//! wasm-bindgen. Rust types stay plain in the core; here they become plain JS objects.
+//! The JavaScript face of the layerlab core ([`layerlab_syntax`], [`layerlab_lint`]): the one
+//! crate that speaks wasm-bindgen. Rust types stay plain in the core; here they become plain
+//! JS objects.
 //!
 //! Values cross as JSON-compatible objects (no `Map`, `null` for absent fields), so a caller
 //! can `JSON.stringify` them or pass them through `postMessage` unchanged.
@@ -23,7 +24,85 @@ export interface ReportDiagnostic {
 export interface ParseReport {
   instructions: OutlineEntry[]; diagnostics: ReportDiagnostic[]; escape: string;
 }
+export interface TextEdit { span: { start: number; end: number }; replacement: string }
+export interface LintFix { title: string; safe: boolean; edits: TextEdit[] }
+export interface Finding {
+  code: string; severity: "error" | "warning" | "info" | "style"; message: string;
+  start_offset: number; end_offset: number; start: LineCol; end: LineCol;
+  /** The rule's documentation page. */
+  url: string; fix: LintFix | null;
+}
+/** The outline plus every lint finding (syntax errors included, as DL1000). */
+export interface Analysis {
+  instructions: OutlineEntry[]; diagnostics: Finding[]; escape: string;
+}
 "#;
+
+/// A lint finding with its positions resolved for an editor.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub start_offset: usize,
+    pub end_offset: usize,
+    pub start: layerlab_syntax::LineCol,
+    pub end: layerlab_syntax::LineCol,
+    pub url: String,
+    pub fix: Option<layerlab_lint::Fix>,
+}
+
+/// The outline and every lint finding: what the editor shows (see `Analysis` in the types).
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub instructions: Vec<layerlab_syntax::report::OutlineEntry>,
+    pub diagnostics: Vec<Finding>,
+    pub escape: char,
+}
+
+/// [`analyze`] without the JavaScript conversion, for native callers and tests.
+pub fn analysis(text: &str) -> Analysis {
+    let report = layerlab_syntax::report::parse_report(text);
+    let found = layerlab_lint::lint(text, &layerlab_lint::LintOptions::default());
+    Analysis {
+        instructions: report.instructions,
+        diagnostics: findings(text, &found),
+        escape: report.escape,
+    }
+}
+
+fn findings(text: &str, findings: &[layerlab_lint::Finding]) -> Vec<Finding> {
+    let index = layerlab_syntax::LineIndex::new(text);
+    findings
+        .iter()
+        .map(|f| Finding {
+            code: f.code,
+            severity: f.level.as_str(),
+            message: f.message.clone(),
+            start_offset: f.span.start,
+            end_offset: f.span.end,
+            start: index.line_col(f.span.start),
+            end: index.line_col(f.span.end),
+            url: layerlab_lint::registry::meta_of(f.code).map_or_else(String::new, |m| m.url()),
+            fix: f.fix.clone(),
+        })
+        .collect()
+}
+
+/// Lints a Dockerfile with the default configuration: every finding, syntax errors included.
+#[wasm_bindgen(unchecked_return_type = "Finding[]")]
+pub fn lint(text: &str) -> Result<JsValue, JsError> {
+    panic_hook::install();
+    let found = layerlab_lint::lint(text, &layerlab_lint::LintOptions::default());
+    to_js(&findings(text, &found))
+}
+
+/// What an editor shows after each keystroke: the outline and every lint finding.
+#[wasm_bindgen(unchecked_return_type = "Analysis")]
+pub fn analyze(text: &str) -> Result<JsValue, JsError> {
+    panic_hook::install();
+    to_js(&analysis(text))
+}
 
 /// Parses a Dockerfile. Never fails on bad input: problems come back as diagnostics. The
 /// `Err` case is only a value that could not be converted for JavaScript.

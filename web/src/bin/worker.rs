@@ -1,7 +1,8 @@
 //! The parser worker. Trunk builds it from /index.html (`data-bin="worker"`); the page starts
 //! it as a classic Web Worker through public/worker_loader.js.
 //!
-//! It answers each `ParseRequest` with a report from `layerlab_wasm::parse`. Requests are
+//! It answers each `ParseRequest` with the outline and lint findings from
+//! `layerlab_wasm::analyze`. Requests are
 //! handled one at a time, in order; the page decides which replies it shows.
 
 use layerlab_web::protocol;
@@ -32,7 +33,7 @@ fn handle(
         Err(error) => return protocol::encode_failed(None, &error.to_string()),
     };
     let started = now(scope);
-    match layerlab_wasm::parse(&request.text) {
+    match layerlab_wasm::analyze(&request.text) {
         Ok(report) => {
             let elapsed_ms = (now(scope) - started).max(0.0);
             protocol::encode_parsed(request.seq, elapsed_ms, &report)

@@ -61,6 +61,8 @@ fn DiagnosticRow(props: &DiagnosticRowProps) -> Html {
     let (class, label) = match diagnostic.severity {
         Severity::Error => ("row diagnostic error", "error"),
         Severity::Warning => ("row diagnostic warning", "warning"),
+        Severity::Info => ("row diagnostic info", "info"),
+        Severity::Style => ("row diagnostic style", "style"),
     };
     html! {
         <li>
