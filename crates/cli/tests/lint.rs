@@ -157,7 +157,7 @@ fn fix_rewrites_safe_fixes_in_place_and_is_idempotent() {
     let fixed = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
     assert_eq!(
         fixed,
-        "FROM golang:1.23 AS build\nENV PORT=8080\nRUN apk add \\\n    curl\nMAINTAINER me\n"
+        "FROM golang:1.23 AS build\nENV PORT=8080\nRUN apk add --no-cache \\\n    curl\nMAINTAINER me\n"
     );
     layerlab(&dir, &["lint", "--fix", "Dockerfile"], &[]);
     assert_eq!(

@@ -21,8 +21,8 @@ static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     category: Category::Correctness,
     summary: "Empty continuation lines will become errors in a future release",
-    bad: "FROM alpine:3.20\nRUN apk add \\\n\n    curl\n",
-    good: "FROM alpine:3.20\nRUN apk add \\\n    curl\n",
+    bad: "FROM alpine:3.20\nRUN apk add --no-cache \\\n\n    curl=8.9.1-r2\n",
+    good: "FROM alpine:3.20\nRUN apk add --no-cache \\\n    curl=8.9.1-r2\n",
     fixable: true,
 };
 
