@@ -4,6 +4,8 @@ use std::cell::{OnceCell, RefCell};
 
 use layerlab_syntax::{Instruction, Keyword, Parse, Span};
 
+use layerlab_shell::CommandInfo;
+
 use crate::scripts::{self, Script};
 use crate::{Finding, Fix, Level, LintOptions, RuleMeta};
 
@@ -40,11 +42,24 @@ pub struct Context<'a> {
     /// The stage of each instruction; `None` before the first FROM.
     pub stage_of: Vec<Option<usize>>,
     findings: RefCell<Vec<Finding>>,
+    store: &'a ScriptStore<'a>,
+}
+
+/// Where the parsed scripts and their commands live while rules run: outside the context, so
+/// the commands (which borrow the scripts) are computed once and shared by every rule.
+#[derive(Default)]
+pub struct ScriptStore<'a> {
     scripts: OnceCell<Vec<Script<'a>>>,
+    commands: OnceCell<Vec<Vec<CommandInfo<'a>>>>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(text: &'a str, parse: &'a Parse, options: &'a LintOptions) -> Self {
+    pub fn new(
+        text: &'a str,
+        parse: &'a Parse,
+        options: &'a LintOptions,
+        store: &'a ScriptStore<'a>,
+    ) -> Self {
         let instructions = parse.dockerfile.instructions.as_slice();
         let mut stages: Vec<Stage> = Vec::new();
         let mut stage_of = Vec::with_capacity(instructions.len());
@@ -94,13 +109,32 @@ impl<'a> Context<'a> {
             stages,
             stage_of,
             findings: RefCell::new(Vec::new()),
-            scripts: OnceCell::new(),
+            store,
         }
     }
 
     /// Every shell script of the file (shell-form RUNs and shell heredocs), parsed once.
-    pub fn scripts(&self) -> &[Script<'a>] {
-        self.scripts.get_or_init(|| scripts::collect(self))
+    pub fn scripts(&self) -> &'a [Script<'a>] {
+        self.store.scripts.get_or_init(|| scripts::collect(self))
+    }
+
+    /// The simple commands of each script (same order as [`Context::scripts`]), walked once.
+    pub fn script_commands(&self) -> &'a [Vec<CommandInfo<'a>>] {
+        let scripts = self.scripts();
+        self.store
+            .commands
+            .get_or_init(|| scripts.iter().map(Script::commands).collect())
+    }
+
+    /// The commands of one script of [`Context::scripts`].
+    pub fn commands_of(&self, script: &Script<'_>) -> &'a [CommandInfo<'a>] {
+        let index = self
+            .scripts()
+            .iter()
+            .position(|s| std::ptr::eq(s.run, script.run) && s.origin == script.origin);
+        index
+            .and_then(|i| self.script_commands().get(i))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The stage's instructions, FROM excluded.

@@ -20,7 +20,7 @@ mod rules;
 pub mod scripts;
 mod yaml;
 
-pub use context::{Context, Stage, StageBase};
+pub use context::{Context, ScriptStore, Stage, StageBase};
 pub use finding::{Edit, Finding, Fix, Level};
 pub use fix::{apply_fixes, fix};
 pub use rule::{Category, Rule, RuleMeta};
@@ -54,7 +54,8 @@ pub struct LintOptions {
 /// parsed, sorted by position.
 pub fn lint(text: &str, options: &LintOptions) -> Vec<Finding> {
     let parsed = parse(text);
-    let cx = Context::new(text, &parsed, options);
+    let store = ScriptStore::default();
+    let cx = Context::new(text, &parsed, options, &store);
     for rule in registry::rules() {
         if cx.is_enabled(rule.meta()) {
             rule.check(&cx);

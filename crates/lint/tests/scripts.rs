@@ -1,13 +1,14 @@
 //! The parsed shell scripts rules see: spans back into the file, the shell in effect.
 #![allow(clippy::unwrap_used)]
 
-use layerlab_lint::{Context, LintOptions};
+use layerlab_lint::{Context, LintOptions, ScriptStore};
 use layerlab_syntax::parse;
 
 fn with_scripts(text: &str, check: impl FnOnce(&Context<'_>)) {
     let parsed = parse(text);
     let options = LintOptions::default();
-    let cx = Context::new(text, &parsed, &options);
+    let store = ScriptStore::default();
+    let cx = Context::new(text, &parsed, &options, &store);
     check(&cx);
 }
 

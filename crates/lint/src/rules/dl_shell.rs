@@ -11,7 +11,7 @@ use crate::{Context, Edit, Fix, RuleMeta};
 /// One simple command of a script.
 pub(crate) struct Cmd<'s, 'a> {
     pub script: &'s Script<'a>,
-    pub info: CommandInfo<'s>,
+    pub info: &'s CommandInfo<'s>,
     /// Index of the script in [`Context::scripts`].
     pub script_index: usize,
 }
@@ -95,7 +95,11 @@ pub(crate) fn commands<'s, 'a>(cx: &'s Context<'a>, onbuild: bool) -> Vec<Cmd<'s
         if script.onbuild && !onbuild {
             continue;
         }
-        for info in script.commands() {
+        let infos = cx
+            .script_commands()
+            .get(script_index)
+            .map_or(&[][..], Vec::as_slice);
+        for info in infos {
             out.push(Cmd {
                 script,
                 info,

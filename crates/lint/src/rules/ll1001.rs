@@ -100,7 +100,7 @@ impl Rule for Ll1001 {
             let copy = &body[position];
             let install = body[position + 1..].iter().find_map(|instruction| {
                 scripts_of(cx, instruction).find_map(|script| {
-                    script.commands().iter().find_map(|info| {
+                    cx.commands_of(script).iter().find_map(|info| {
                         let (program, args) = program_and_args(info)?;
                         manifest_install(&program, &args)
                     })

@@ -114,8 +114,8 @@ impl Rule for Ll1006 {
                 continue;
             }
             for script in scripts_of(cx, instruction) {
-                for info in script.commands() {
-                    if prints(&info) && leaks(&info, script.text, &secrets) {
+                for info in cx.commands_of(script) {
+                    if prints(info) && leaks(info, script.text, &secrets) {
                         cx.report(
                             &META,
                             script.span(info.command.span),

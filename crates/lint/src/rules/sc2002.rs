@@ -38,7 +38,7 @@ impl Rule for Sc2002 {
 
     fn check(&self, cx: &Context<'_>) {
         for script in cx.scripts() {
-            for info in script.commands() {
+            for info in cx.commands_of(script) {
                 if info.index_in_pipeline != 0 || !info.pipes_output() {
                     continue;
                 }

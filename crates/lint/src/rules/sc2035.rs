@@ -37,7 +37,7 @@ impl Rule for Sc2035 {
 
     fn check(&self, cx: &Context<'_>) {
         for script in cx.scripts() {
-            for info in script.commands() {
+            for info in cx.commands_of(script) {
                 let name = command_name(info.command).unwrap_or_default();
                 if matches!(name.as_str(), "echo" | "printf" | "") {
                     continue;

@@ -39,7 +39,7 @@ impl Rule for Sc2046 {
     fn check(&self, cx: &Context<'_>) {
         for script in cx.scripts() {
             let splits_declarations = is_posix_sh(script);
-            for info in script.commands() {
+            for info in cx.commands_of(script) {
                 let command = info.command;
                 let declaration = !splits_declarations
                     && command_name(command).is_some_and(|n| DECLARATIONS.contains(&n.as_str()));

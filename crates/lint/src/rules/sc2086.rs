@@ -130,7 +130,7 @@ impl Rule for Sc2086 {
             let plain = plain_in(script);
             // POSIX sh splits the arguments of `export`/`readonly` like any other.
             let splits_declarations = is_posix_sh(script);
-            for info in script.commands() {
+            for info in cx.commands_of(script) {
                 let command = info.command;
                 let declaration = !splits_declarations
                     && command_name(command).is_some_and(|n| DECLARATIONS.contains(&n.as_str()));

@@ -34,7 +34,7 @@ impl Rule for Sc2155 {
 
     fn check(&self, cx: &Context<'_>) {
         for script in cx.scripts() {
-            for info in script.commands() {
+            for info in cx.commands_of(script) {
                 let is_declaration =
                     command_name(info.command).is_some_and(|n| DECLARATIONS.contains(&n.as_str()));
                 if !is_declaration {

@@ -38,7 +38,7 @@ impl Rule for Sc2164 {
 
     fn check(&self, cx: &Context<'_>) {
         for script in cx.scripts() {
-            let commands = script.commands();
+            let commands = cx.commands_of(script);
             let errexit = script.initial_options().errexit
                 || commands.iter().any(|c| {
                     c.options.errexit

@@ -34,7 +34,7 @@ impl Rule for Sc3040 {
 
     fn check(&self, cx: &Context<'_>) {
         for script in cx.scripts().iter().filter(|s| is_posix_sh(s)) {
-            for info in script.commands() {
+            for info in cx.commands_of(script) {
                 if command_name(info.command).as_deref() != Some("set") {
                     continue;
                 }
