@@ -1,5 +1,5 @@
 //! The Dockerfile the editor starts with: a small multi-stage build that touches the
-//! common instructions (and a heredoc), and parses without problems.
+//! common instructions (and a heredoc), and parses and lints without problems.
 
 pub const SAMPLE_DOCKERFILE: &str = r#"# syntax=docker/dockerfile:1
 ARG RUST_VERSION=1.85
@@ -14,7 +14,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 FROM debian:bookworm-slim AS runtime
 RUN <<EOF
 apt-get update
-apt-get install -y --no-install-recommends ca-certificates
+apt-get install -y --no-install-recommends ca-certificates=20230311
 rm -rf /var/lib/apt/lists/*
 EOF
 COPY --from=build /src/target/release/app /usr/local/bin/app
@@ -30,9 +30,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sample_parses_cleanly() {
+    fn the_sample_parses_and_lints_cleanly() {
         let report = layerlab_syntax::report::parse_report(SAMPLE_DOCKERFILE);
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        let analysis = layerlab_wasm::analysis(SAMPLE_DOCKERFILE);
+        assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics);
         let keywords: Vec<&str> = report
             .instructions
             .iter()
