@@ -1,36 +1,9 @@
 //! The bits of Go's formatting that image history strings use: `strconv.Quote`, `%q` and `%v`
 //! of string slices, and `time.Duration.String`.
 
-/// Go's `strconv.Quote` (printable non-ASCII characters are kept as they are).
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// `fmt.Sprintf("%q", []string{...})`: `["a" "b"]`.
 pub fn quote_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| quote(s)).collect();
-    format!("[{}]", quoted.join(" "))
+    layerlab_syntax::go_quote::quote_list(items.iter().map(String::as_str))
 }
 
 /// `fmt.Sprintf("%v", []string{...})`: `[a b]`.

@@ -2,7 +2,7 @@
 //! slice, `strings.ToLower` and `strings.TrimSpace`.
 
 /// Go's `strconv.Quote`.
-pub(crate) fn quote(s: &str) -> String {
+pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -13,13 +13,13 @@ pub(crate) fn quote(s: &str) -> String {
 }
 
 /// Go's `fmt.Sprintf("%q", []string{...})`: `["a" "b"]`.
-pub(crate) fn quote_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+pub fn quote_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let quoted: Vec<String> = items.into_iter().map(quote).collect();
     format!("[{}]", quoted.join(" "))
 }
 
 /// Go's `strings.ToLower`: rune by rune, without context-sensitive special casing.
-pub(crate) fn to_lower(s: &str) -> String {
+pub fn to_lower(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             // Rust lower-cases U+0130 to "i\u{307}"; Go's unicode.ToLower maps it to 'i'.
@@ -80,7 +80,7 @@ fn is_noncharacter(cp: u32) -> bool {
 }
 
 /// Go's `strings.TrimSpace` (Unicode white space, same set as Rust's `char::is_whitespace`).
-pub(crate) fn trim_space(s: &str) -> &str {
+pub fn trim_space(s: &str) -> &str {
     s.trim_matches(char::is_whitespace)
 }
 

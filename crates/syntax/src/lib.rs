@@ -13,7 +13,7 @@ pub mod ast;
 pub mod dump;
 pub mod expansion;
 mod flags;
-mod go_quote;
+pub mod go_quote;
 pub mod instructions;
 mod json_array;
 mod line_index;
