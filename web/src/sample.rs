@@ -34,7 +34,11 @@ mod tests {
         let report = layerlab_syntax::report::parse_report(SAMPLE_DOCKERFILE);
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
         let analysis = layerlab_wasm::analysis(SAMPLE_DOCKERFILE);
-        assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics);
+        assert!(
+            analysis.diagnostics.is_empty(),
+            "{:?}",
+            analysis.diagnostics
+        );
         let keywords: Vec<&str> = report
             .instructions
             .iter()
