@@ -67,7 +67,7 @@ pub(crate) fn extract_flags(line: &str, escape: char) -> (Vec<RawFlag>, usize) {
                     if blank_ok || !word.is_empty() {
                         flags.push(RawFlag {
                             text: std::mem::take(&mut word),
-                            range: word_start..pos,
+                            range: word_start..next_boundary(line, pos),
                         });
                     }
                     word.clear();
@@ -167,5 +167,21 @@ mod tests {
     #[test]
     fn bytes_become_latin1_like_go() {
         assert_eq!(split("--x=é y"), (vec!["--x=Ã©".into()], "y"));
+    }
+}
+
+#[cfg(test)]
+mod boundary_tests {
+    use super::*;
+
+    #[test]
+    fn flag_ranges_end_on_character_boundaries() {
+        // 0xA0 inside `\u{a0}` ends the flag word for BuildKit; the range must still end on a
+        // character boundary (found by fuzzing).
+        let line = "--\u{a0}p";
+        let (flags, rest) = extract_flags(line, '\\');
+        assert_eq!(flags[0].text, "--\u{c2}");
+        assert!(line.is_char_boundary(flags[0].range.end));
+        assert!(line.is_char_boundary(rest));
     }
 }

@@ -30,7 +30,8 @@
 //! - Names are Go's `unicode.IsLetter` / `unicode.IsDigit` / `_` (Unicode 15.0, the tables of
 //!   Go's `unicode` package), case-sensitive.
 //!
-//! Differences, both for running in a browser tab: `${…}` may nest at most [`MAX_NESTING`]
+//! Differences, all for running in a browser tab: a `${v//p/r}` result may not exceed
+//! [`MAX_EXPANSION_BYTES`], `${…}` may nest at most [`MAX_NESTING`]
 //! levels deep (the error is `expansion nested too deeply`), and globs are matched by a
 //! position-set automaton (time proportional to value length × pattern length, never
 //! exponential) instead of a regular expression; it finds the same match Go's leftmost-first
@@ -41,6 +42,10 @@ use std::fmt;
 
 /// How deep `${…}` words may nest inside each other before expansion gives up.
 pub const MAX_NESTING: usize = 128;
+
+/// The largest result `${v//p/r}` may build. Nested replacements multiply (`${a//x/${a//x/…}}`
+/// grows as len(a)^depth), and BuildKit would happily exhaust memory; a browser tab must not.
+pub const MAX_EXPANSION_BYTES: usize = 16 << 20;
 
 /// Variable lookup used during expansion.
 pub trait Env {
@@ -737,6 +742,23 @@ fn replace(value: &str, pattern: &str, replacement: &str, all: bool) -> Result<S
     let glob = Glob::compile(pattern)
         .map_err(|err| format!("invalid pattern ({pattern}) in substitution: {err}"))?;
     if all {
+        if value.len().saturating_mul(replacement.len()) > MAX_EXPANSION_BYTES {
+            let mut matches = 0usize;
+            let mut at = 0;
+            while let Some((start, end)) = glob.find(value, at) {
+                matches += 1;
+                at = if end > start { end } else { end + 1 };
+                if at > value.len() {
+                    break;
+                }
+            }
+            if value.len() + matches.saturating_mul(replacement.len()) > MAX_EXPANSION_BYTES {
+                return Err(format!(
+                    "expansion result too large (over {} MiB)",
+                    MAX_EXPANSION_BYTES >> 20
+                ));
+            }
+        }
         return Ok(glob.replace_all(value, replacement));
     }
     Ok(match glob.find(value, 0) {

@@ -86,3 +86,17 @@ fn matches_and_errors() {
         .message
         .ends_with("expansion nested too deeply"));
 }
+
+#[test]
+fn multiplying_replacements_are_capped() {
+    // Found by fuzzing: each level multiplies the length by 200 (1.6 GB at depth 4).
+    let env = [("a", "x".repeat(200))];
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    let result = layerlab_syntax::shell::Lex::new('\\')
+        .process_word("${a//x/${a//x/${a//x/${a//x/x}}}}", &env);
+    let error = result.err().map(|e| e.message).unwrap_or_default();
+    assert!(error.contains("expansion result too large"), "{error}");
+}
