@@ -3,45 +3,23 @@
 #![no_main]
 
 use std::cell::Cell;
-use std::sync::OnceLock;
 
+use layerlab_syntax::expansion::{expandables, Mode};
+use layerlab_syntax::shell::{Lex, NoEnv};
 use layerlab_syntax::{dump, instructions, parse, report, Instruction, LineIndex, Span};
 use libfuzzer_sys::fuzz_target;
 
-/// `LAYERLAB_FUZZ_STRICT=1` turns the tolerated known bugs (see `known_bug`) back into crashes.
-fn strict() -> bool {
-    static STRICT: OnceLock<bool> = OnceLock::new();
-    *STRICT.get_or_init(|| std::env::var_os("LAYERLAB_FUZZ_STRICT").is_some_and(|v| v == "1"))
-}
-
-/// Known, reported bugs that would otherwise stop every run at the same place. Each is listed
-/// in ../README.md; remove the entry once the bug is fixed.
-fn known_bug(instruction: &Instruction) -> bool {
-    // Known bug 1 (parser.rs `LogicalLine::file_offset`): a logical line that is empty (an escape
-    // token alone on the last line, e.g. "FROM a\n\\") has no segments, so all its spans
-    // fall back to offset 0 instead of the line's position.
-    !strict() && instruction.original.is_empty()
-}
-
-/// Known bug 2 (flags.rs `extract_flags`): BuildKit scans flags byte by byte and treats the
-/// bytes 0x85 and 0xA0 as white space, so a flag followed by U+00A0 (`c2 a0`), U+0085 or any
-/// character whose UTF-8 holds such a byte ends *inside* that character; the flag's span and
-/// the diagnostics that reuse it end off a char boundary. Tolerated: a span whose start is on
-/// a boundary and whose end falls just before a 0x85 / 0xA0 continuation byte.
-fn known_bug_2(text: &str, span: Span) -> bool {
-    !strict()
-        && text.is_char_boundary(span.start)
-        && !text.is_char_boundary(span.end)
-        && matches!(text.as_bytes().get(span.end), Some(0x85 | 0xa0))
-}
-
 thread_local! {
     static ROUND_TRIPS: Cell<usize> = const { Cell::new(0) };
+    static MAPPED_CHARS: Cell<usize> = const { Cell::new(0) };
 }
 const ROUND_TRIP_BUDGET: usize = 256;
+/// How many characters of `Instruction::original` are mapped back to the file per input.
+const MAPPED_CHARS_BUDGET: usize = 8192;
 
 fuzz_target!(|data: &[u8]| {
     ROUND_TRIPS.set(0);
+    MAPPED_CHARS.set(0);
     let text = String::from_utf8_lossy(data);
     let text: &str = &text;
 
@@ -68,7 +46,9 @@ fuzz_target!(|data: &[u8]| {
     let mut previous: Option<&Instruction> = None;
     for instruction in &file.instructions {
         check_instruction(text, &index, instruction, 0);
-        if let Some(previous) = previous.filter(|_| !known_bug(instruction)) {
+        check_line_map(text, instruction, &instruction.original, 0);
+        check_expandables(text, &index, instruction, file.escape);
+        if let Some(previous) = previous {
             assert!(
                 previous.span.end <= instruction.span.start,
                 "instructions overlap or are out of order: {:?} then {:?}",
@@ -173,9 +153,6 @@ fn check_span(text: &str, index: &LineIndex<'_>, span: Span, what: &str) {
         "{what} span {span:?} out of bounds (len {})",
         text.len()
     );
-    if known_bug_2(text, span) {
-        return;
-    }
     assert!(
         text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
         "{what} span {span:?} not on char boundaries"
@@ -191,6 +168,73 @@ fn check_span(text: &str, index: &LineIndex<'_>, span: Span, what: &str) {
         let pos = index.line_col(offset);
         let back = index.offset_of_utf16(pos.line - 1, pos.utf16_column - 1);
         assert_eq!(back, offset, "{what} offset {offset} → {pos:?} → {back}");
+    }
+}
+
+/// `Instruction::original` and `map_original` / `args_offset`, in the coordinates they use
+/// today: those of the top-level instruction's logical line (`logical`), which an ONBUILD
+/// trigger's `original` is a slice of, starting at `base` (its parent's `args_offset`).
+fn check_line_map(text: &str, instruction: &Instruction, logical: &str, base: usize) {
+    let original = &instruction.original;
+    assert_eq!(
+        logical.get(base..base + original.len()),
+        Some(original.as_str()),
+        "original is not a slice of the logical line at {base}"
+    );
+    let offset = instruction.args_offset;
+    assert!(
+        base <= offset && offset <= base + original.len() && logical.is_char_boundary(offset),
+        "args_offset {offset} outside the instruction's part of the logical line"
+    );
+    // The map is lossless: every character of the logical line maps to the same character in
+    // the file (pieces are copied from physical lines, continuations dropped).
+    for (at, ch) in original.char_indices() {
+        if MAPPED_CHARS.get() >= MAPPED_CHARS_BUDGET {
+            break;
+        }
+        MAPPED_CHARS.set(MAPPED_CHARS.get() + 1);
+        let at = base + at;
+        let span = instruction.map_original(at..at + ch.len_utf8());
+        assert_eq!(
+            text.get(span.start..span.end),
+            Some(ch.encode_utf8(&mut [0; 4]) as &str),
+            "logical offset {at} ({ch:?}) maps to {span:?}"
+        );
+    }
+    let whole = instruction.map_original(base..base + original.len());
+    assert!(
+        whole.end <= text.len() && text.is_char_boundary(whole.start) && text.is_char_boundary(whole.end),
+        "map_original of the whole line: {whole:?}"
+    );
+    if let Some(trigger) = &instruction.trigger {
+        check_line_map(text, trigger, logical, offset);
+    }
+}
+
+/// `expansion::expandables`: each piece's span is a valid span of the instruction, and the
+/// piece expands without panicking the way BuildKit would expand it (no variables set).
+fn check_expandables(text: &str, index: &LineIndex<'_>, instruction: &Instruction, escape: char) {
+    for piece in expandables(instruction) {
+        check_span(text, index, piece.span, piece.role);
+        within(piece.span, instruction.span, piece.role);
+        let lex = match piece.mode {
+            Mode::HeredocBody => Lex {
+                skip_process_quotes: true,
+                ..Lex::new('\\')
+            },
+            _ => Lex::new(escape),
+        };
+        match piece.mode {
+            Mode::Words => {
+                let _ = lex.process_words(piece.text, &NoEnv);
+            }
+            _ => {
+                let _ = lex.process_word_with_matches(piece.text, &NoEnv);
+            }
+        }
+    }
+    if let Some(trigger) = &instruction.trigger {
+        check_expandables(text, index, trigger, escape);
     }
 }
 
