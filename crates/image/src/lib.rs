@@ -1,0 +1,8 @@
+//! layerlab's image analyzer: opens docker and OCI image archives through a random-access
+//! source, streams every layer once, verifies every digest, and builds the merged filesystem,
+//! the waste figures (dive-compatible and corrected), packages and findings.
+//!
+//! No IO of its own: callers hand in a [`source::ReadAt`] (a file in the CLI, `File` slices in
+//! the browser). Nothing here panics on input; bad archives become problems in the report.
+
+pub mod model;

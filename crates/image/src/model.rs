@@ -1,0 +1,113 @@
+//! The per-layer facts a scan produces, shared by every analysis downstream (merge, waste,
+//! dive numbers, packages, findings). Kept small: a layer of 200,000 files holds 200,000
+//! `Entry`s, so every field here costs memory on big images.
+
+use serde::Serialize;
+
+/// What a tar entry is, after whiteout naming is taken into account: any basename starting
+/// with `.wh.` is a whiteout whatever its typeflag (umoci writes them as mode-0000 files).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    Char,
+    Block,
+    Fifo,
+    /// `.wh.NAME`: removes `NAME` (and its subtree) from the layers below.
+    Whiteout,
+    /// `.wh..wh..opq`: hides every lower-layer child of its directory.
+    Opaque,
+    /// Any other `.wh..wh.*` name (AUFS metadata such as `.wh..wh.plnk`).
+    WhiteoutMeta,
+    /// A typeflag this model does not know; kept so counts add up.
+    Other,
+}
+
+impl EntryKind {
+    /// The name `layerlab inspect --files` and the JSON use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::File => "file",
+            EntryKind::Dir => "dir",
+            EntryKind::Symlink => "symlink",
+            EntryKind::Hardlink => "hardlink",
+            EntryKind::Char => "char",
+            EntryKind::Block => "block",
+            EntryKind::Fifo => "fifo",
+            EntryKind::Whiteout => "whiteout",
+            EntryKind::Opaque => "opaque",
+            EntryKind::WhiteoutMeta => "whiteout-meta",
+            EntryKind::Other => "other",
+        }
+    }
+
+    /// Whiteouts and opaque markers change lower layers; they are never visible paths.
+    pub fn is_marker(self) -> bool {
+        matches!(
+            self,
+            EntryKind::Whiteout | EntryKind::Opaque | EntryKind::WhiteoutMeta
+        )
+    }
+}
+
+/// One tar entry of a layer, in tar order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Normalised path: no leading `./` or `/`, no trailing `/`; the root entry `./` is `""`.
+    /// Names that are not UTF-8 are converted lossily (and reported as a problem once).
+    pub path: Box<str>,
+    pub kind: EntryKind,
+    /// The tar typeflag byte as written (`b'0'`, `b'5'`, …); dive keys directories on it.
+    #[serde(skip)]
+    pub typeflag: u8,
+    /// Header size: content bytes of a regular file (logical size for sparse files), 0 for
+    /// most other kinds. dive's layer "Size" is the sum of these.
+    pub size: u64,
+    /// Permission bits including setuid (0o4000), setgid (0o2000) and sticky (0o1000).
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    /// Symlink or hardlink target as written in the header (hardlink targets are archive paths).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_target: Option<Box<str>>,
+}
+
+/// A regular file's content kept during the scan because an analysis asked for it (package
+/// databases, lock files, small files searched for tokens). Bounded by the scanner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CapturedFile {
+    /// Index into the layer's `entries`.
+    pub entry: usize,
+    pub bytes: Vec<u8>,
+}
+
+/// An extended attribute recorded on an entry (PAX `SCHILY.xattr.*`), e.g.
+/// `security.capability`. Only a few attributes are kept (see `scan`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Xattr {
+    pub entry: usize,
+    pub name: Box<str>,
+    pub value: Vec<u8>,
+}
+
+/// A regular file whose content matched a secret pattern (`secrets::token_kind`); the
+/// content itself is not kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenHit {
+    pub entry: usize,
+    pub kind: &'static str,
+}
+
+/// Everything one pass over a layer learned, independent of the other layers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LayerEntries {
+    pub entries: Vec<Entry>,
+    pub captured: Vec<CapturedFile>,
+    pub xattrs: Vec<Xattr>,
+    pub token_hits: Vec<TokenHit>,
+    /// The layer has a PAX global header (dive aborts on those).
+    pub has_global_pax_header: bool,
+}
