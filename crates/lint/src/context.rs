@@ -7,6 +7,7 @@ use layerlab_syntax::{Instruction, Keyword, Parse, Span};
 use layerlab_shell::CommandInfo;
 
 use crate::scripts::{self, Script};
+use crate::{pragma, registry};
 use crate::{Finding, Fix, Level, LintOptions, RuleMeta};
 
 /// Where a stage's filesystem comes from.
@@ -43,6 +44,8 @@ pub struct Context<'a> {
     pub stage_of: Vec<Option<usize>>,
     findings: RefCell<Vec<Finding>>,
     store: &'a ScriptStore<'a>,
+    /// The file's `# check=` directive.
+    file_checks: Option<pragma::CheckOptions>,
 }
 
 /// Where the parsed scripts and their commands live while rules run: outside the context, so
@@ -110,6 +113,7 @@ impl<'a> Context<'a> {
             stage_of,
             findings: RefCell::new(Vec::new()),
             store,
+            file_checks: pragma::file_check_options(parse),
         }
     }
 
@@ -172,17 +176,19 @@ impl<'a> Context<'a> {
     }
 
     pub(crate) fn is_enabled(&self, meta: &RuleMeta) -> bool {
-        let named = |list: &[String]| list.iter().any(|n| meta.answers_to(n));
-        if named(&self.options.ignored) {
-            return false;
+        if registry::is_experimental(meta.code) {
+            // BuildKit's experimental checks run when asked for: by the options, or by
+            // `# check=experimental=…` for the file or above some instruction (the findings of
+            // the latter are kept for that instruction only, by the suppression pass).
+            return !named(meta, &self.options.ignored)
+                && (enabled_by_options(meta, self.options)
+                    || pragma::experimental_enabled(meta, self.file_checks.as_ref(), None)
+                    || self
+                        .instructions
+                        .iter()
+                        .any(|i| pragma::experimental_enabled(meta, None, Some(i))));
         }
-        meta.level != Level::Ignore
-            || named(&self.options.enable)
-            || self
-                .options
-                .overrides
-                .iter()
-                .any(|(n, l)| meta.answers_to(n) && *l != Level::Ignore)
+        enabled_by_options(meta, self.options)
     }
 
     /// Reports a finding of `meta`'s rule at `span`.
@@ -216,6 +222,8 @@ impl<'a> Context<'a> {
             .min();
         match overridden {
             Some(level) => level,
+            // BuildKit reports every check as a warning, experimental ones included.
+            None if registry::is_experimental(meta.code) => Level::Warning,
             None if meta.level == Level::Ignore => Level::Info,
             None => meta.level,
         }
@@ -224,4 +232,22 @@ impl<'a> Context<'a> {
     pub(crate) fn into_findings(self) -> Vec<Finding> {
         self.findings.into_inner()
     }
+}
+
+fn named(meta: &RuleMeta, list: &[String]) -> bool {
+    list.iter().any(|n| meta.answers_to(n))
+}
+
+/// Whether the options run the rule: not ignored, and on by default, named in `enable`, or
+/// given a severity.
+pub(crate) fn enabled_by_options(meta: &RuleMeta, options: &LintOptions) -> bool {
+    if named(meta, &options.ignored) {
+        return false;
+    }
+    meta.level != Level::Ignore
+        || named(meta, &options.enable)
+        || options
+            .overrides
+            .iter()
+            .any(|(n, l)| meta.answers_to(n) && *l != Level::Ignore)
 }

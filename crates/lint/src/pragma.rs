@@ -5,10 +5,11 @@
 
 use std::cell::Cell;
 
-use layerlab_syntax::{Keyword, LineIndex, Parse, Span};
+use layerlab_syntax::{Instruction, Keyword, LineIndex, Parse, Span};
 
-use crate::registry::{is_buildkit_check, meta_of};
-use crate::{Finding, Level, LintOptions};
+use crate::context::enabled_by_options;
+use crate::registry::{is_buildkit_check, is_experimental, meta_of};
+use crate::{Finding, Level, LintOptions, RuleMeta};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -23,6 +24,8 @@ struct Suppression {
     rule: String,
     span: Span,
     used: Cell<bool>,
+    /// A BuildKit `check=skip`, which never applies to experimental checks.
+    check_skip: bool,
 }
 
 /// The comment text after `#`, trimmed.
@@ -55,19 +58,96 @@ fn hadolint_pragma(text: &str, start: usize) -> Option<(&str, Vec<(String, Span)
     Some((kind, rules))
 }
 
-/// `check=skip=A,B;error=true // reason` → (skipped names, error flag).
-fn check_options(value: &str) -> (Vec<String>, bool) {
+/// A `# check=` value as BuildKit's `linter.ParseLintOptions` reads it:
+/// `skip=<Rule,…|all>;error=<bool>;experimental=<Rule,…|all>`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct CheckOptions {
+    /// Skipped rule names; `all` skips every (non-experimental) BuildKit check.
+    pub(crate) skip: Vec<String>,
+    /// `error=true`: BuildKit's findings become errors.
+    pub(crate) error: bool,
+    /// Experimental checks turned on by name, or `all`.
+    pub(crate) experimental: Vec<String>,
+}
+
+impl CheckOptions {
+    /// Whether `experimental=` names the rule (or is `all`).
+    pub(crate) fn enables(&self, meta: &RuleMeta) -> bool {
+        self.experimental
+            .iter()
+            .any(|n| n == "all" || meta.answers_to(n))
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_bool(value: &str) -> Option<bool> {
+    match value {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// `check=skip=A,B;error=true;experimental=C // reason` → its options. Like BuildKit, the value
+/// ends at the first space, it has at most three `;`-separated parts (the third keeps any
+/// further `;`), and names are trimmed. Unknown keys and bad booleans are ignored here (BuildKit
+/// rejects the whole directive; the parser reports directives it cannot read).
+pub(crate) fn check_options(value: &str) -> CheckOptions {
     let value = value.split_whitespace().next().unwrap_or_default();
-    let mut skip = Vec::new();
-    let mut error = false;
-    for part in value.split(';') {
-        match part.split_once('=') {
-            Some(("skip", names)) => skip.extend(names.split(',').map(|n| n.trim().to_owned())),
-            Some(("error", flag)) => error = flag.eq_ignore_ascii_case("true"),
+    let mut options = CheckOptions::default();
+    let names = |list: &str| -> Vec<String> {
+        let list = list.trim();
+        if list == "all" {
+            return vec!["all".to_owned()];
+        }
+        list.split(',').map(|n| n.trim().to_owned()).collect()
+    };
+    for part in value.splitn(3, ';') {
+        let Some((key, list)) = part.split_once('=') else {
+            continue;
+        };
+        match key.trim() {
+            "skip" => options.skip = names(list),
+            "experimental" => options.experimental = names(list),
+            "error" => options.error = go_bool(list.trim()).unwrap_or(options.error),
             _ => {}
         }
     }
-    (skip, error)
+    options
+}
+
+/// The options of the file's `# check=` parser directive, if any.
+pub(crate) fn file_check_options(parsed: &Parse) -> Option<CheckOptions> {
+    parsed
+        .dockerfile
+        .directives
+        .iter()
+        .find(|d| d.name == "check")
+        .map(|d| check_options(&d.value))
+}
+
+/// The options of the first `# check=` comment among those directly above an instruction
+/// (BuildKit's `WithMergedConfigFromComments`).
+pub(crate) fn instruction_check_options(instruction: &Instruction) -> Option<CheckOptions> {
+    instruction
+        .comments
+        .iter()
+        .find_map(|c| comment_body(c).strip_prefix("check="))
+        .map(check_options)
+}
+
+/// Whether an experimental check runs on the instruction `index` (or on the file when `None`):
+/// BuildKit runs one only when `experimental=` names it, in the file's directive or in a
+/// `# check=` comment above the instruction; layerlab's options can turn it on too.
+pub(crate) fn experimental_enabled(
+    meta: &RuleMeta,
+    file: Option<&CheckOptions>,
+    instruction: Option<&Instruction>,
+) -> bool {
+    file.is_some_and(|f| f.enables(meta))
+        || instruction
+            .and_then(instruction_check_options)
+            .is_some_and(|o| o.enables(meta))
 }
 
 pub(crate) fn apply(
@@ -80,8 +160,9 @@ pub(crate) fn apply(
     let instructions = &dockerfile.instructions;
     let mut suppressions = Vec::new();
     let mut escalate = false;
+    let file_options = file_check_options(parsed);
     if let Some(directive) = dockerfile.directives.iter().find(|d| d.name == "check") {
-        let (skip, error) = check_options(&directive.value);
+        let CheckOptions { skip, error, .. } = check_options(&directive.value);
         escalate = error;
         if !options.disable_ignore_pragma {
             suppressions.extend(skip.into_iter().map(|rule| Suppression {
@@ -89,6 +170,7 @@ pub(crate) fn apply(
                 rule,
                 span: directive.span,
                 used: Cell::new(false),
+                check_skip: true,
             }));
         }
     }
@@ -120,6 +202,7 @@ pub(crate) fn apply(
                     rule,
                     span,
                     used: Cell::new(false),
+                    check_skip: false,
                 }));
             } else if let Some(value) = comment_body(comment).strip_prefix("check=") {
                 // A per-instruction check comment: it must be among the comments directly
@@ -135,12 +218,13 @@ pub(crate) fn apply(
                 {
                     continue;
                 }
-                let (skip, _) = check_options(value);
+                let skip = check_options(value).skip;
                 suppressions.extend(skip.into_iter().map(|rule| Suppression {
                     scope: Scope::Instruction(i),
                     rule,
                     span,
                     used: Cell::new(false),
+                    check_skip: true,
                 }));
             }
         }
@@ -166,8 +250,29 @@ pub(crate) fn apply(
             }
             let buildkit = is_buildkit_check(finding.code);
             let instruction = instruction_at(finding.span.start);
+            let experimental = is_experimental(finding.code);
+            if experimental {
+                // Turned on by the options, or by `experimental=` for the file or for this
+                // instruction; otherwise the rule only ran for another instruction.
+                let meta = meta_of(finding.code);
+                let on = meta.is_some_and(|m| {
+                    enabled_by_options(m, options)
+                        || experimental_enabled(
+                            m,
+                            file_options.as_ref(),
+                            instruction.map(|i| &instructions[i]),
+                        )
+                });
+                if !on {
+                    return false;
+                }
+            }
             let stage = instruction.and_then(stage_at);
             let suppressed_by = suppressions.iter().find(|s| {
+                if experimental && s.check_skip {
+                    // BuildKit's `Linter.Run`: `skip` applies to non-experimental checks only.
+                    return false;
+                }
                 let in_scope = match s.scope {
                     Scope::File => true,
                     Scope::Instruction(i) => instruction == Some(i),
@@ -237,13 +342,29 @@ mod tests {
     fn parses_check_options() {
         assert_eq!(
             check_options("skip=JSONArgsRecommended,StageNameCasing;error=true // why"),
-            (
-                vec![
+            CheckOptions {
+                skip: vec![
                     "JSONArgsRecommended".to_owned(),
                     "StageNameCasing".to_owned()
                 ],
-                true
-            )
+                error: true,
+                experimental: Vec::new(),
+            }
         );
+        let options = check_options("experimental=all;skip=all;error=1");
+        assert_eq!(options.experimental, ["all"]);
+        assert_eq!(options.skip, ["all"]);
+        assert!(options.error);
+        let options = check_options("experimental=InvalidDefinitionDescription,Other;error=T");
+        assert_eq!(
+            options.experimental,
+            ["InvalidDefinitionDescription", "Other"]
+        );
+        assert!(options.error);
+        // At most three parts: the third keeps any further `;`.
+        let options = check_options("error=false;skip=A;experimental=B;skip=C");
+        assert_eq!(options.skip, ["A"]);
+        assert_eq!(options.experimental, ["B;skip=C"]);
+        assert!(!check_options("error=yes").error);
     }
 }

@@ -140,6 +140,16 @@ pub fn is_buildkit_check(code: &str) -> bool {
     })
 }
 
+/// BuildKit's experimental checks in its Dockerfile frontend 1.26 (`Experimental: true` in
+/// `linter/ruleset.go`): off unless `# check=experimental=<name>|all` (or layerlab's options)
+/// turns them on, and never skipped by `check=skip`.
+const EXPERIMENTAL: &[&str] = &["InvalidDefinitionDescription"];
+
+/// Whether `code` is one of BuildKit's experimental checks.
+pub fn is_experimental(code: &str) -> bool {
+    EXPERIMENTAL.contains(&code)
+}
+
 /// BuildKit names its checks in CamelCase; hadolint, ShellCheck and layerlab use codes.
 fn is_buildkit_name(name: &str) -> bool {
     !["DL", "SC", "LL"].iter().any(|prefix| {

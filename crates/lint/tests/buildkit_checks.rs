@@ -965,3 +965,92 @@ fn odd_inputs_do_not_panic() {
         let _ = lint(input, &with_dockerignore("a/**/b\n[a-c]?\n"));
     }
 }
+
+// --- Experimental checks (`# check=experimental=…`) -------------------------------------------
+
+/// `(code, level, source text)` of every BuildKit finding with default options.
+fn buildkit_findings(text: &str) -> Vec<(&'static str, layerlab_lint::Level, String)> {
+    lint(text, &LintOptions::default())
+        .into_iter()
+        .filter(|f| !f.code.starts_with("DL"))
+        .map(|f| (f.code, f.level, text[f.span.start..f.span.end].to_owned()))
+        .collect()
+}
+
+#[test]
+fn check_experimental_directive_enables_experimental_checks() {
+    use layerlab_lint::Level::Warning;
+    let body = "FROM alpine:3.20 AS base\n# the version\nARG VERSION=1\n";
+    // Off by default.
+    assert!(buildkit_findings(body).is_empty());
+    let want = vec![(
+        "InvalidDefinitionDescription",
+        Warning,
+        "VERSION=1".to_owned(),
+    )];
+    // By name or `all`, alone or beside `skip` and `error`; a warning, like every BuildKit check.
+    for directive in [
+        "# check=experimental=InvalidDefinitionDescription\n",
+        "# check=experimental=all\n",
+        "# check=error=false;experimental=StageNameCasing,InvalidDefinitionDescription\n",
+    ] {
+        assert_eq!(
+            buildkit_findings(&format!("{directive}{body}")),
+            want,
+            "{directive}"
+        );
+    }
+    // Naming another check, or a wrong case, turns nothing on.
+    for directive in [
+        "# check=experimental=StageNameCasing\n",
+        "# check=experimental=invaliddefinitiondescription\n",
+    ] {
+        assert!(
+            buildkit_findings(&format!("{directive}{body}")).is_empty(),
+            "{directive}"
+        );
+    }
+    // `error=true` makes it an error.
+    let text = format!("# check=experimental=all;error=true\n{body}");
+    assert_eq!(buildkit_findings(&text)[0].1, layerlab_lint::Level::Error);
+}
+
+#[test]
+fn check_skip_does_not_skip_enabled_experimental_checks() {
+    // BuildKit's `Linter.Run` consults `skip` only for non-experimental checks.
+    let text = "# check=skip=all;experimental=all\nFROM alpine:3.20 AS Base\n# the version\nARG VERSION=1\n";
+    assert_eq!(
+        buildkit_findings(text),
+        [(
+            "InvalidDefinitionDescription",
+            layerlab_lint::Level::Warning,
+            "VERSION=1".to_owned()
+        )]
+    );
+    let text = "# check=skip=InvalidDefinitionDescription;experimental=InvalidDefinitionDescription\nFROM alpine:3.20\n# the version\nARG VERSION=1\n";
+    let codes: Vec<&str> = buildkit_findings(text).into_iter().map(|f| f.0).collect();
+    // The skip suppresses nothing, and says so.
+    assert_eq!(codes, ["LL0001", "InvalidDefinitionDescription"]);
+    // hadolint's pragmas still suppress it.
+    let text = "# check=experimental=all\n# hadolint global ignore=InvalidDefinitionDescription\nFROM alpine:3.20\n# the version\nARG VERSION=1\n";
+    assert!(buildkit_findings(text).is_empty());
+}
+
+#[test]
+fn check_experimental_comment_enables_for_one_instruction() {
+    let text = "FROM alpine:3.20\n# check=experimental=InvalidDefinitionDescription\n# the version\nARG VERSION=1\n# the other\nARG OTHER=2\n";
+    assert_eq!(
+        buildkit_findings(text),
+        [(
+            "InvalidDefinitionDescription",
+            layerlab_lint::Level::Warning,
+            "VERSION=1".to_owned()
+        )]
+    );
+    // `--ignore` still wins.
+    let options = LintOptions {
+        ignored: vec!["InvalidDefinitionDescription".to_owned()],
+        ..LintOptions::default()
+    };
+    assert!(lint(&format!("# check=experimental=all\n{text}"), &options).is_empty());
+}

@@ -4,9 +4,11 @@
 //! **What** — the comment line directly above `FROM … AS name` or `ARG NAME` whose first word is
 //! not the stage's or one of the ARG's names. BuildKit uses such comments as the descriptions
 //! `docker buildx build --call=targets` and `--call=outline` print. Unlike BuildKit, suppression
-//! comments (`# hadolint …`, `# check=…`) are not taken for descriptions. Off by default, like
-//! BuildKit's experimental checks; enable it by name (`LintOptions::enable`) or with a severity
-//! override.
+//! comments (`# hadolint …`, `# check=…`) are not taken for descriptions. Experimental in
+//! BuildKit, so off by default: `# check=experimental=InvalidDefinitionDescription` (or `=all`)
+//! turns it on for the file, the same in a `# check=` comment above an instruction for that
+//! instruction, and so do `LintOptions::enable` and a severity override. As in BuildKit,
+//! `# check=skip=…` does not skip it once enabled.
 //!
 //! **Why** — a comment in that position becomes the definition's description in build tools;
 //! one that does not follow the format shows up as a garbled description.
