@@ -453,7 +453,7 @@ fn build_arg_notes(s: &Scenario<'_>, plan: &plan::Plan) -> Vec<Note> {
         if plan.declared_args.contains(key) || !seen.insert(key.clone()) {
             continue;
         }
-        let message = if plan::PROXY_ARGS.contains(&key.as_str()) {
+        let message = if layerlab_syntax::builtin_args::is_proxy_arg(key) {
             format!("build-arg {key} is a predefined proxy arg: RUN steps get it, but it never enters a cache key unless an ARG declares it")
         } else {
             format!("build-arg {key} is not declared by any ARG: it has no effect (BuildKit warns about it)")

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use layerlab_syntax::builtin_args::{platform_arg, PLATFORM_ARGS};
 use layerlab_syntax::shell::{Env, Lex};
 use layerlab_syntax::{instructions, parse, Dockerfile, Instruction, Keyword, LineIndex};
 
@@ -18,33 +19,6 @@ use crate::report::{Note, Severity};
 /// sets: the base image's config is not available here).
 pub(crate) const DEFAULT_PATH: &str =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-/// Build args that are never part of a cache key unless an ARG declares them.
-pub(crate) const PROXY_ARGS: [&str; 10] = [
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "FTP_PROXY",
-    "ftp_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
-
-/// The platform args BuildKit predefines (the simulated platform is fixed: both builds share
-/// it).
-const PLATFORM_ARGS: [(&str, &str); 8] = [
-    ("BUILDPLATFORM", "linux/amd64"),
-    ("BUILDOS", "linux"),
-    ("BUILDARCH", "amd64"),
-    ("BUILDVARIANT", ""),
-    ("TARGETPLATFORM", "linux/amd64"),
-    ("TARGETOS", "linux"),
-    ("TARGETARCH", "amd64"),
-    ("TARGETVARIANT", ""),
-];
 
 /// Where an environment variable's value came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -705,8 +679,8 @@ impl Dispatcher<'_> {
                     } else if let Some((_, v, _)) = self.meta.iter().find(|(k, _, _)| k == key) {
                         value.clone_from(v);
                         origin = Origin::GlobalArg(line);
-                    } else if let Some((_, v)) = PLATFORM_ARGS.iter().find(|(k, _)| *k == key) {
-                        value = Some((*v).to_owned());
+                    } else if let Some(v) = platform_arg(key) {
+                        value = Some(v.to_owned());
                         origin = Origin::GlobalArg(line);
                     }
                     if let Some(v) = &value {

@@ -15,37 +15,11 @@ use layerlab_syntax::{Instruction, Keyword, Span};
 use crate::{Context, Stage, StageBase};
 
 /// The ARGs BuildKit defines in the global scope (`defaultArgs`), with the values a
-/// `linux/amd64` build gives them. FROM sees them without a declaration; a stage sees them only
-/// after `ARG NAME`.
-pub(crate) const BUILTIN_ARGS: [(&str, &str); 10] = [
-    ("BUILDPLATFORM", "linux/amd64"),
-    ("BUILDOS", "linux"),
-    ("BUILDOSVERSION", ""),
-    ("BUILDARCH", "amd64"),
-    ("BUILDVARIANT", ""),
-    ("TARGETPLATFORM", "linux/amd64"),
-    ("TARGETOS", "linux"),
-    ("TARGETOSVERSION", ""),
-    ("TARGETARCH", "amd64"),
-    ("TARGETVARIANT", ""),
-];
+/// `linux/amd64` build gives them, and the predefined proxy args.
+pub(crate) use layerlab_syntax::builtin_args::{PLATFORM_ARGS as BUILTIN_ARGS, PROXY_ARGS};
 
 /// `TARGETSTAGE`, the last built-in: its value is the target stage's name.
 pub(crate) const TARGET_STAGE: &str = "TARGETSTAGE";
-
-/// The proxy build arguments Docker predefines: usable without an `ARG`.
-pub(crate) const PROXY_ARGS: [&str; 10] = [
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "FTP_PROXY",
-    "ftp_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
 
 /// ARGs BuildKit never puts in the environment (`nonEnvArgs`).
 pub(crate) const NON_ENV_ARGS: [&str; 2] =

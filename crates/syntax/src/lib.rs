@@ -10,6 +10,7 @@
 //! the edges with [`LineIndex`].
 
 pub mod ast;
+pub mod builtin_args;
 pub mod dump;
 pub mod expansion;
 mod flags;
