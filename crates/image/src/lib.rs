@@ -5,4 +5,11 @@
 //! No IO of its own: callers hand in a [`source::ReadAt`] (a file in the CLI, `File` slices in
 //! the browser). Nothing here panics on input; bad archives become problems in the report.
 
+pub mod archive;
+pub mod compress;
+pub mod inspect;
+pub mod layout;
 pub mod model;
+pub mod scan;
+pub mod source;
+pub mod tar;
