@@ -18,6 +18,8 @@ pub(crate) struct Fact {
     pub status: Status,
     pub cause_line: Option<usize>,
     pub why: Cause,
+    /// The unpinned tags the step's status assumes did not move.
+    pub tags: BTreeSet<String>,
 }
 
 pub(crate) struct Inputs<'a> {
@@ -343,12 +345,13 @@ pub(crate) fn advise(inputs: &Inputs<'_>) -> Vec<Advice> {
                 }
             }
             (Cause::Base, Action::From(Base::Image(r))) if f.status == Status::MayMiss => {
-                let n = impact(step.line);
+                let n =
+                    impact(step.line).max(facts.values().filter(|f| f.tags.contains(r)).count());
                 sink.push(
                     "cache/pin-base-image",
                     step.line,
                     format!(
-                        "{r} is a tag, and BuildKit resolves it again on every build: when it moves, {n} step(s) rebuild; pin it (`FROM {}@sha256:…`) and update the digest on purpose",
+                        "{r} is a tag, and BuildKit resolves it again on every build: when it moves, the {n} step(s) that depend on it rebuild; pin it (`FROM {}@sha256:…`) and update the digest on purpose",
                         ImageRef::parse(r).canonical()
                     ),
                     n,

@@ -24,7 +24,6 @@ pub(crate) struct BuildSpec<'a> {
     pub changed_bases: &'a [String],
     /// This is the next build (the one being predicted).
     pub next: bool,
-    pub tags_may_move: bool,
     pub no_cache: bool,
     pub no_cache_filter: &'a [String],
 }
@@ -34,23 +33,18 @@ impl BuildSpec<'_> {
         u64::from(self.next && self.changed_bases.iter().any(|n| image.covered_by(n)))
     }
 
-    /// The key of an image (`what` is empty for FROM, the selected path for COPY --from):
-    /// `o` changes only when `--base-changed` names the image, `p` also when its tag may
-    /// have moved.
+    /// The key of an image (`what` is empty for FROM, the selected path for COPY --from): it
+    /// changes when `--base-changed` names the image. A tag that may have moved does not
+    /// change it: that uncertainty is tracked apart ([`OpEval::tags`]), so the steps after an
+    /// unpinned FROM keep the status their other inputs give them.
     fn image_pair(&self, reference: &str, what: &str) -> (ImageRef, Pair) {
         let image = ImageRef::parse(reference);
-        let mut h = KeyHasher::new("image");
-        h.str(&image.canonical())
+        let key = KeyHasher::new("image")
+            .str(&image.canonical())
             .str(what)
-            .u64(self.generation(&image));
-        let o = h.finish();
-        let moved = self.next && self.tags_may_move && !image.pinned();
-        let p = if moved {
-            h.str("tag-may-have-moved").finish()
-        } else {
-            o
-        };
-        (image, Pair { p, o })
+            .u64(self.generation(&image))
+            .finish();
+        (image, Pair::same(key))
     }
 }
 
@@ -69,6 +63,32 @@ pub(crate) struct OpEval {
     pub inputs: Vec<Input>,
     pub ignore_cache: bool,
     pub layers: Layers,
+    /// The base-image tags (not pinned by digest) this op's key depends on, through its
+    /// parent chain, `COPY --from`, and mounts: if one moved, the op misses.
+    pub tags: BTreeSet<String>,
+    /// The same for the state after this step (for `--link`, the parent's too).
+    pub state_tags: BTreeSet<String>,
+    /// An unpinned image this step reads directly (FROM, `COPY --from=image`, a mount).
+    pub reads_tag: Option<String>,
+}
+
+/// The reference, when an image is named by a tag that may move.
+fn moving(reference: &str) -> Option<String> {
+    (!ImageRef::parse(reference).pinned()).then(|| reference.to_owned())
+}
+
+/// The tags a `--from` source depends on.
+fn source_tags(built: &[Option<Vec<OpEval>>], from: &SourceRef) -> BTreeSet<String> {
+    match from {
+        SourceRef::Stage(j) => built
+            .get(*j)
+            .and_then(Option::as_ref)
+            .and_then(|s| s.last())
+            .map(|e| e.state_tags.clone())
+            .unwrap_or_default(),
+        SourceRef::Image(r) => moving(r).into_iter().collect(),
+        SourceRef::Context | SourceRef::None => BTreeSet::new(),
+    }
 }
 
 pub(crate) struct Eval {
@@ -118,6 +138,7 @@ pub(crate) fn evaluate(spec: &BuildSpec<'_>, stages_to_build: &BTreeSet<usize>) 
         let mut state = Pair::same(KeyHasher::new("scratch").finish());
         let mut parent: Option<StepRef> = None;
         let mut layers = Layers::default();
+        let mut tags: BTreeSet<String> = BTreeSet::new();
         for (si, step) in stage.steps.iter().enumerate() {
             let here = (stage.index, si);
             let mut eval = OpEval {
@@ -129,6 +150,9 @@ pub(crate) fn evaluate(spec: &BuildSpec<'_>, stages_to_build: &BTreeSet<usize>) 
                 inputs: Vec::new(),
                 ignore_cache: false,
                 layers: layers.clone(),
+                tags: BTreeSet::new(),
+                state_tags: BTreeSet::new(),
+                reads_tag: None,
             };
             match &step.action {
                 Action::From(Base::Image(reference)) => {
@@ -148,10 +172,14 @@ pub(crate) fn evaluate(spec: &BuildSpec<'_>, stages_to_build: &BTreeSet<usize>) 
                         at: here,
                     });
                     parent = Some(here);
+                    eval.reads_tag = moving(reference);
+                    tags = eval.reads_tag.iter().cloned().collect();
+                    eval.tags = tags.clone();
                 }
                 Action::From(Base::Scratch) => {
                     eval.parent = None;
                     parent = None;
+                    tags.clear();
                 }
                 Action::From(Base::Stage(j)) => {
                     let base = out
@@ -165,6 +193,7 @@ pub(crate) fn evaluate(spec: &BuildSpec<'_>, stages_to_build: &BTreeSet<usize>) 
                     let last = out.get(*j).and_then(Option::as_ref).map(|s| s.len());
                     parent = last.and_then(|n| n.checked_sub(1)).map(|n| (*j, n));
                     eval.parent = parent;
+                    tags = source_tags(&out, &SourceRef::Stage(*j));
                 }
                 Action::Meta => {}
                 Action::Workdir { path, user } => {
@@ -174,6 +203,7 @@ pub(crate) fn evaluate(spec: &BuildSpec<'_>, stages_to_build: &BTreeSet<usize>) 
                         Input::text(Label::User, user),
                     ];
                     eval.op = true;
+                    eval.tags = tags.clone();
                     eval.key = key_of("mkdir", &inputs);
                     eval.inputs = inputs;
                     layers = layers.push(Layer::Mkdir {
@@ -215,7 +245,12 @@ pub(crate) fn evaluate(spec: &BuildSpec<'_>, stages_to_build: &BTreeSet<usize>) 
                         {
                             inputs.push(input);
                         }
+                        tags.extend(source_tags(&out, &m.from));
+                        if let SourceRef::Image(r) = &m.from {
+                            eval.reads_tag = eval.reads_tag.take().or_else(|| moving(r));
+                        }
                     }
+                    eval.tags = tags.clone();
                     eval.op = true;
                     eval.key = key_of("exec", &inputs);
                     if ignore {
@@ -325,6 +360,16 @@ pub(crate) fn evaluate(spec: &BuildSpec<'_>, stages_to_build: &BTreeSet<usize>) 
                             }
                         }
                     }
+                    let from_tags = source_tags(&out, &copy.from);
+                    if let SourceRef::Image(r) = &copy.from {
+                        eval.reads_tag = moving(r);
+                    }
+                    eval.tags = if copy.link {
+                        from_tags.clone()
+                    } else {
+                        tags.union(&from_tags).cloned().collect()
+                    };
+                    tags.extend(from_tags);
                     eval.op = true;
                     eval.key = key_of("file", &inputs);
                     if ignore {
@@ -364,6 +409,10 @@ pub(crate) fn evaluate(spec: &BuildSpec<'_>, stages_to_build: &BTreeSet<usize>) 
             }
             eval.state = state;
             eval.layers = layers.clone();
+            eval.state_tags = tags.clone();
+            if !eval.op {
+                eval.tags = tags.clone();
+            }
             evals.push(eval);
         }
         out[stage.index] = Some(evals);
@@ -523,6 +572,8 @@ pub(crate) struct Comparison<'a> {
     pub next: &'a Eval,
     pub no_cache: bool,
     pub no_cache_filter: &'a [String],
+    /// `--assume-tags-unchanged`: an unpinned tag is taken to name the same image as before.
+    pub assume_tags_unchanged: bool,
 }
 
 /// The result for one step, and for the state it leaves (which differs for `--link`).
@@ -536,6 +587,8 @@ pub(crate) struct Outcome {
     pub state_cause: Option<usize>,
     /// What started the miss (own inputs only).
     pub why: Cause,
+    /// The unpinned base-image tags a `cached` or `may-miss` op assumes did not move.
+    pub tags: BTreeSet<String>,
 }
 
 struct Info<'a> {
@@ -601,6 +654,7 @@ impl Comparison<'_> {
             .and_then(|t| self.next_plan.stages.get(t))
             .map_or_else(String::new, |s| s.display.clone());
         let mut outcomes: HashMap<StepRef, Outcome> = HashMap::new();
+        let mut shown: Vec<(StepRef, Outcome)> = Vec::new();
         let mut results = Vec::new();
         for stage in &self.next_plan.stages {
             let evals = self.next.stages.get(stage.index).and_then(Option::as_ref);
@@ -659,6 +713,11 @@ impl Comparison<'_> {
                         }
                         None => (status, cause),
                     };
+                    let tags = if self.assume_tags_unchanged || status == Status::Rebuilt {
+                        BTreeSet::new()
+                    } else {
+                        eval.tags.clone()
+                    };
                     Outcome {
                         status,
                         reason,
@@ -666,20 +725,47 @@ impl Comparison<'_> {
                         state_status,
                         state_cause,
                         why,
+                        tags,
                     }
                 } else {
                     self.non_op(stage.index, step, parent_outcome.as_ref(), &outcomes)
                 };
-                results.push(result(
+                // A step that reads a moving tag itself is `may-miss`; the state it leaves keeps
+                // the status its other inputs give, so later steps are not all `may-miss` too:
+                // they carry the tag in `depends_on_tags` instead.
+                let shown = match &eval.reads_tag {
+                    Some(tag)
+                        if eval.op
+                            && outcome.status == Status::Cached
+                            && !self.assume_tags_unchanged =>
+                    {
+                        let mut o = outcome.clone();
+                        o.status = Status::MayMiss;
+                        o.reason = moving_tag_reason(step, tag);
+                        o.cause = Some(step.line);
+                        o.why = Cause::Base;
+                        shown.push((here, o.clone()));
+                        o
+                    }
+                    _ => outcome.clone(),
+                };
+                let mut row = result(
                     stage,
                     step,
-                    outcome.status,
-                    outcome.reason.clone(),
-                    outcome.cause,
+                    shown.status,
+                    shown.reason,
+                    shown.cause,
                     eval.op,
-                ));
+                );
+                row.depends_on_tags = outcome.tags.iter().cloned().collect();
+                results.push(row);
                 outcomes.insert(here, outcome);
             }
+        }
+        // Reported outside (advice, history) as shown; the walk above compared the rest of
+        // the build on what the other inputs say.
+        for (at, o) in shown {
+            outcomes.insert(at, o);
         }
         (results, outcomes)
     }
@@ -699,6 +785,7 @@ impl Comparison<'_> {
             state_status: parent.map_or(Status::Cached, |p| p.state_status),
             state_cause: parent.and_then(|p| p.state_cause),
             why: Cause::None,
+            tags: BTreeSet::new(),
         };
         match &step.action {
             Action::From(Base::Scratch) => {
@@ -725,6 +812,7 @@ impl Comparison<'_> {
                         state_status: p.state_status,
                         state_cause: p.state_cause,
                         why: Cause::None,
+                        tags: BTreeSet::new(),
                     },
                     _ => inherited(format!("continues stage `{name}` (no op of its own)")),
                 }
@@ -976,9 +1064,7 @@ impl Comparison<'_> {
             return if image.pinned() {
                 format!("same image {r} (pinned by digest)")
             } else {
-                format!(
-                    "same image reference {r} (its tag is resolved again on every build: if it moved, use --base-changed)"
-                )
+                format!("same image reference {r} (assumed unchanged: --assume-tags-unchanged)")
             };
         }
         if eval.merge.is_some() && parent.is_some_and(|p| p.state_status != Status::Cached) {
@@ -1081,6 +1167,18 @@ fn describe(
     }
 }
 
+/// Why a step that reads an unpinned image is `may-miss`.
+fn moving_tag_reason(step: &Step, tag: &str) -> String {
+    let what = if step.keyword == Keyword::From {
+        "base image"
+    } else {
+        "image"
+    };
+    format!(
+        "{what} tag `{tag}` may move: BuildKit resolves it again on every build; pin it with @sha256:… to know (--base-changed {tag} if it moved, --assume-tags-unchanged if not)"
+    )
+}
+
 fn result(
     stage: &crate::plan::Stage,
     step: &Step,
@@ -1099,5 +1197,6 @@ fn result(
         op,
         trigger: step.trigger,
         cause_line: cause,
+        depends_on_tags: Vec::new(),
     }
 }

@@ -688,6 +688,7 @@ pub(crate) fn results(plan: &Plan, eval: &LegacyEval) -> Vec<StepResult> {
                 op,
                 trigger: step.trigger,
                 cause_line: cause,
+                depends_on_tags: Vec::new(),
             });
         }
     }

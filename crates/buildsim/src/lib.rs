@@ -16,7 +16,10 @@
 //! - Only the stages the target needs are built; `--no-cache` and `--no-cache-filter` ops do
 //!   not reuse or publish keys; `COPY --link` layers do not depend on the steps before them.
 //! - What cannot be known is `may-miss` with the reason: a RUN's output feeding `COPY --from`,
-//!   `ADD <url>`, a git source, a base image tag that may have moved (when asked to assume it).
+//!   `ADD <url>`, a git source, a base image named by a tag (BuildKit resolves it on every
+//!   build). Only the step that reads the tag is `may-miss`; the steps after it keep the
+//!   status their other inputs give and list the tag in `depends_on_tags` (so a source edit
+//!   still shows exactly what it rebuilds), unless `assume_tags_unchanged`.
 //!
 //! The classic builder is modelled separately ([`Builder::Legacy`]): a parent-image chain,
 //! full config comparison, the first miss busts the rest of the stage, every stage up to the
@@ -125,9 +128,11 @@ pub struct Scenario<'a> {
     pub target: Option<&'a str>,
     pub no_cache: bool,
     pub no_cache_filter: &'a [String],
-    /// Treat every base image tag that is not pinned by digest as possibly moved (BuildKit
-    /// resolves tags on every build).
-    pub tags_may_move: bool,
+    /// Take every base image tag that is not pinned by digest to name the same image as in
+    /// the previous build. By default (false) BuildKit's FROM of such a tag is `may-miss`
+    /// (BuildKit resolves tags on every build) and the steps whose status depends on it list
+    /// it in [`StepResult::depends_on_tags`].
+    pub assume_tags_unchanged: bool,
 }
 
 impl<'a> Scenario<'a> {
@@ -148,7 +153,7 @@ impl<'a> Scenario<'a> {
             target: None,
             no_cache: false,
             no_cache_filter: &[],
-            tags_may_move: false,
+            assume_tags_unchanged: false,
         }
     }
 }
@@ -292,6 +297,7 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
     );
     let mut diagnostics = next_plan.notes.clone();
     let mut facts: HashMap<StepRef, Fact> = HashMap::new();
+    let mut moving_tags: Vec<String> = Vec::new();
     let (mut steps, history) = match s.builder {
         Builder::Buildkit => {
             let prev_spec = buildkit::BuildSpec {
@@ -299,7 +305,6 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
                 context: &prev_ctx,
                 changed_bases: &[],
                 next: false,
-                tags_may_move: false,
                 no_cache: false,
                 no_cache_filter: &[],
             };
@@ -308,7 +313,6 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
                 context: &next_ctx,
                 changed_bases: s.changed_bases,
                 next: true,
-                tags_may_move: s.tags_may_move,
                 no_cache: s.no_cache,
                 no_cache_filter: s.no_cache_filter,
             };
@@ -322,8 +326,18 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
                 next: &next_eval,
                 no_cache: s.no_cache,
                 no_cache_filter: s.no_cache_filter,
+                assume_tags_unchanged: s.assume_tags_unchanged,
             };
             let (results, outcomes) = comparison.run();
+            if !s.assume_tags_unchanged {
+                for stage in next_eval.stages.iter().flatten() {
+                    for tag in stage.iter().filter_map(|e| e.reads_tag.as_ref()) {
+                        if !moving_tags.contains(tag) {
+                            moving_tags.push(tag.clone());
+                        }
+                    }
+                }
+            }
             for (at, o) in &outcomes {
                 facts.insert(
                     *at,
@@ -331,6 +345,7 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
                         status: o.status,
                         cause_line: o.cause,
                         why: o.why.clone(),
+                        tags: o.tags.clone(),
                     },
                 );
             }
@@ -367,11 +382,14 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
                             .to_owned(),
                 });
             }
-            if s.tags_may_move {
+            let unpinned = next_plan.stages.iter().any(
+                |st| matches!(&st.base, Base::Image(r) if !images::ImageRef::parse(r).pinned()),
+            );
+            if unpinned && !s.assume_tags_unchanged {
                 diagnostics.push(Note {
                     severity: Severity::Info,
                     line: None,
-                    message: "the classic builder uses the local base image and pulls a newer one only with --pull".to_owned(),
+                    message: "the classic builder uses the local image of a tag and pulls a newer one only with --pull: if you pulled one since the previous build, pass --base-changed IMAGE".to_owned(),
                 });
             }
             for (si, stage) in next_eval.stages.iter().enumerate() {
@@ -382,6 +400,7 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
                             status: step.status,
                             cause_line: step.cause,
                             why: step.why.clone(),
+                            tags: std::collections::BTreeSet::new(),
                         },
                     );
                 }
@@ -428,6 +447,9 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
             Status::MayMiss => summary.may_miss += 1,
             Status::Skipped => summary.skipped += 1,
         }
+        if !r.depends_on_tags.is_empty() {
+            summary.depends_on_tags += 1;
+        }
     }
     let target = next_plan
         .target
@@ -441,6 +463,7 @@ pub fn simulate(s: &Scenario<'_>) -> Report {
         advice,
         diagnostics,
         summary,
+        moving_tags,
     }
 }
 

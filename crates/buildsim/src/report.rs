@@ -61,6 +61,11 @@ pub struct StepResult {
     /// The line of the step whose change started this chain of misses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause_line: Option<usize>,
+    /// Base-image tags not pinned by digest that this step's status assumes did not move
+    /// (BuildKit resolves a tag on every build): if one did, the step rebuilds. Set on
+    /// `cached` and `may-miss` cache steps; empty with `--assume-tags-unchanged`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub depends_on_tags: Vec<String>,
 }
 
 /// One entry of the final image's history.
@@ -115,6 +120,9 @@ pub struct Summary {
     pub rebuilt: usize,
     pub may_miss: usize,
     pub skipped: usize,
+    /// Of the `cached` and `may-miss` steps, how many rebuild if an unpinned base-image tag
+    /// moved (those with `depends_on_tags`).
+    pub depends_on_tags: usize,
 }
 
 /// The whole answer.
@@ -129,6 +137,10 @@ pub struct Report {
     pub diagnostics: Vec<Note>,
     /// Counts over the cache steps (`op: true`).
     pub summary: Summary,
+    /// The base images of the built stages named by a tag, not a digest: BuildKit resolves
+    /// them again on every build, so whether they moved cannot be known from here. Empty with
+    /// `--assume-tags-unchanged` (and for the classic builder, which uses the local image).
+    pub moving_tags: Vec<String>,
 }
 
 impl Report {

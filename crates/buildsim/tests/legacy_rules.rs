@@ -176,3 +176,32 @@ fn history_is_written_as_the_classic_builder_writes_it() {
         )
     );
 }
+
+#[test]
+fn the_classic_builder_uses_the_local_image_of_a_tag() {
+    let r = case(NODE)
+        .files(&files())
+        .changed("src/a.js")
+        .legacy()
+        .run();
+    // FROM is not a cache step for the classic builder, and no step waits on the tag.
+    assert_eq!(status(&r, 2), Cached);
+    assert!(r.steps.iter().all(|s| s.depends_on_tags.is_empty()));
+    assert!(r.moving_tags.is_empty());
+    assert!(
+        r.diagnostics.iter().any(|n| n
+            .message
+            .starts_with("the classic builder uses the local image of a tag")),
+        "{}",
+        table(&r)
+    );
+    let quiet = case(NODE)
+        .files(&files())
+        .legacy()
+        .assume_tags_unchanged()
+        .run();
+    assert!(!quiet
+        .diagnostics
+        .iter()
+        .any(|n| n.message.contains("local image")));
+}

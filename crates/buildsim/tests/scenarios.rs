@@ -197,10 +197,11 @@ fn go_source_edit() {
             (3, Cached),
             (4, Rebuilt),
             (5, Rebuilt),
-            (7, Cached),
+            (7, MayMiss),
             (8, MayMiss),
         ],
     );
+    assert!(reason(&r, 7).starts_with("base image tag `gcr.io/distroless/static` may move"));
     assert!(r
         .advice
         .iter()
@@ -217,7 +218,13 @@ fn go_module_edit() {
 #[test]
 fn go_base_image_update() {
     let r = case(GO).files(GO_FILES).base_changed("golang:1.22").run();
-    expect(&r, &[(1, Rebuilt), (5, Rebuilt), (7, Cached), (8, MayMiss)]);
+    expect(
+        &r,
+        &[(1, Rebuilt), (5, Rebuilt), (7, MayMiss), (8, MayMiss)],
+    );
+    // golang:1.22 is said to have moved: nothing in `build` waits on it any more.
+    assert!(r.step(5).unwrap().depends_on_tags.is_empty());
+    assert_eq!(r.moving_tags, ["golang:1.22", "gcr.io/distroless/static"]);
 }
 
 // Rust: cargo-chef style dependency caching.
@@ -395,7 +402,12 @@ fn reports_serialise_to_the_documented_json() {
         assert!(step.get(key).is_some(), "{key}");
     }
     assert_eq!(json["steps"][0]["stage"], "deps");
-    assert_eq!(json["steps"][0]["status"], "cached");
+    assert_eq!(json["steps"][0]["status"], "may-miss");
+    assert_eq!(json["steps"][1]["depends_on_tags"][0], "node:20-alpine");
+    assert_eq!(json["moving_tags"][0], "node:20-alpine");
+    assert!(json["summary"]["depends_on_tags"].is_number());
+    // Empty lists and absent values are left out of steps.
+    assert!(json["steps"][1].get("cause_line").is_none());
     assert!(json["history"][0].get("created_by").is_some());
     assert!(json["history"][0].get("empty_layer").is_some());
     assert!(json["advice"].is_array());

@@ -3,6 +3,7 @@
 
 mod expand;
 mod input;
+mod inspect;
 mod lint;
 mod parse;
 mod simulate;
@@ -20,8 +21,9 @@ USAGE:
     layerlab simulate [--builder buildkit|legacy] [--context DIR] [--dockerignore FILE]
              [--changed PATH]... [--added PATH]... [--removed PATH]...
              [--previous-dockerfile FILE] [--build-arg K=V]... [--previous-build-arg K=V]...
-             [--base-changed IMAGE]... [--tags-may-move] [--target STAGE] [--no-cache]
+             [--base-changed IMAGE]... [--assume-tags-unchanged] [--target STAGE] [--no-cache]
              [--no-cache-filter STAGE]... [-f tty|json] [--no-color] DOCKERFILE|-
+    layerlab inspect [-f tty|json] [--platform OS/ARCH[/VARIANT]] [--no-verify] IMAGE
     layerlab --version
 
 COMMANDS:
@@ -35,8 +37,13 @@ COMMANDS:
              --trusted-registry R, --require-label L:FMT, --strict-labels,
              --disable-ignore-pragma, --file-path-in-report P; --fix / --fix-unsafe.
     rules    Print the rule catalogue.
+    inspect  Open a docker or OCI image archive (.tar, also inside .tar.gz/.tar.zst): layers,
+             digests verified (blob, diff_id, config, manifest), problems found.
     simulate Predict which build steps hit the cache and why (the context defaults to the
              Dockerfile's directory; without --previous-build-arg, both builds get --build-arg).
+             A FROM of a tag without @sha256 is `may-miss` (BuildKit resolves tags on every
+             build) and the steps that depend on it are marked `*`; --base-changed IMAGE says
+             it moved, --assume-tags-unchanged says none did.
 ";
 
 /// A failure to report on stderr, with the exit code to return.
@@ -69,6 +76,7 @@ fn main() -> ExitCode {
         Some("lint") => lint::run(&args[1..]),
         Some("rules") => lint::rules(&args[1..]),
         Some("simulate") => simulate::run(&args[1..]),
+        Some("inspect") => inspect::run(&args[1..]),
         Some("--version" | "-V") => {
             println!("layerlab {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -35,7 +35,7 @@ struct Args {
     target: Option<String>,
     no_cache: bool,
     no_cache_filter: Vec<String>,
-    tags_may_move: bool,
+    assume_tags_unchanged: bool,
     format: Format,
     no_color: bool,
     dockerfile: Option<String>,
@@ -63,7 +63,7 @@ fn parse_args(args: &[String]) -> Result<Args, Failure> {
         target: None,
         no_cache: false,
         no_cache_filter: Vec::new(),
-        tags_may_move: false,
+        assume_tags_unchanged: false,
         format: Format::Tty,
         no_color: false,
         dockerfile: None,
@@ -134,7 +134,7 @@ fn parse_args(args: &[String]) -> Result<Args, Failure> {
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned),
             ),
-            "--tags-may-move" => out.tags_may_move = true,
+            "--assume-tags-unchanged" => out.assume_tags_unchanged = true,
             "--no-color" => out.no_color = true,
             "-f" | "--format" => {
                 out.format = match value.as_str() {
@@ -204,7 +204,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     scenario.target = args.target.as_deref();
     scenario.no_cache = args.no_cache;
     scenario.no_cache_filter = &args.no_cache_filter;
-    scenario.tags_may_move = args.tags_may_move;
+    scenario.assume_tags_unchanged = args.assume_tags_unchanged;
     let report = simulate(&scenario);
 
     match args.format {
@@ -417,8 +417,10 @@ impl Paint {
         }
     }
 
-    fn status(&self, status: Status) -> String {
-        let text = format!("{:<8}", status.as_str());
+    /// The status, with `*` when it assumes a base-image tag did not move.
+    fn status(&self, status: Status, assumes_tag: bool) -> String {
+        let mark = if assumes_tag { "*" } else { "" };
+        let text = format!("{:<9}", format!("{}{mark}", status.as_str()));
         let code = match status {
             Status::Cached => "32",
             Status::Rebuilt => "31",
@@ -463,7 +465,7 @@ fn render(report: &Report, name: &str, color: bool) -> String {
     out.push_str(&paint.wrap(
         "1",
         &format!(
-            "{:>4}  {:<stage_width$}  {:<8}  {:<44}  {}",
+            "{:>4}  {:<stage_width$}  {:<9}  {:<44}  {}",
             "LINE", "STAGE", "STATUS", "INSTRUCTION", "REASON"
         ),
     ));
@@ -479,7 +481,7 @@ fn render(report: &Report, name: &str, color: bool) -> String {
             "{:>4}  {}  {}  {}  {}\n",
             step.line,
             fit(&step.stage, stage_width),
-            paint.status(step.status),
+            paint.status(step.status, !step.depends_on_tags.is_empty()),
             instruction,
             step.reason
         ));
@@ -492,6 +494,18 @@ fn render(report: &Report, name: &str, color: bool) -> String {
         paint.wrap("33", &s.may_miss.to_string()),
         s.skipped
     ));
+    if !report.moving_tags.is_empty() {
+        out.push_str(&format!(
+            "* {} step(s) assume that {} did not move: BuildKit resolves a tag on every build, so it cannot be known from here. Pin with @sha256:…, or say what happened: --base-changed IMAGE if it moved, --assume-tags-unchanged if not\n",
+            s.depends_on_tags,
+            report
+                .moving_tags
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let layers: Vec<_> = report
         .history
         .iter()
@@ -514,7 +528,7 @@ fn render(report: &Report, name: &str, color: bool) -> String {
             if h.status != Status::Cached {
                 out.push_str(&format!(
                     "  {} {}\n",
-                    paint.status(h.status),
+                    paint.status(h.status, false),
                     fit(&h.created_by, 100).trim_end()
                 ));
             }

@@ -106,7 +106,20 @@ fn json_output_for_a_changed_file() {
     let v = json(&out);
     assert_eq!(v["builder"], "buildkit");
     assert_eq!(v["target"], "stage-0");
+    // `node:20` is a tag: its FROM is may-miss, and what depends on it says so.
+    assert_eq!(
+        status(&v, 1),
+        (
+            "may-miss".to_owned(),
+            "base image tag `node:20` may move: BuildKit resolves it again on every build; pin it with @sha256:… to know (--base-changed node:20 if it moved, --assume-tags-unchanged if not)".to_owned()
+        )
+    );
     assert_eq!(status(&v, 4).0, "cached");
+    assert_eq!(
+        v["steps"][3]["depends_on_tags"],
+        serde_json::json!(["node:20"])
+    );
+    assert_eq!(v["moving_tags"], serde_json::json!(["node:20"]));
     assert_eq!(
         status(&v, 5),
         (
@@ -234,7 +247,7 @@ fn tty_output_is_a_table_with_reasons() {
     // Not a terminal: no colours.
     assert!(!text.contains('\u{1b}'), "{text}");
     assert!(
-        text.contains("LINE  STAGE    STATUS    INSTRUCTION"),
+        text.contains("LINE  STAGE    STATUS     INSTRUCTION"),
         "{text}"
     );
     let row = text
@@ -248,9 +261,58 @@ fn tty_output_is_a_table_with_reasons() {
         "{row}"
     );
     assert!(
-        text.contains("4 cached, 2 rebuilt, 0 may miss, 0 skipped"),
+        text.contains("3 cached, 2 rebuilt, 1 may miss, 0 skipped"),
         "{text}"
     );
+    // Rows whose status assumes the tag did not move are starred, with a footnote.
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("4 "))
+        .unwrap();
+    assert!(
+        row.contains("cached*") && row.contains("RUN npm ci"),
+        "{row}"
+    );
+    assert!(
+        text.contains("* 4 step(s) assume that `node:20` did not move"),
+        "{text}"
+    );
+}
+
+#[test]
+fn assume_tags_unchanged_for_ci() {
+    let dir = node_project();
+    let out = layerlab(
+        &[
+            "simulate",
+            "-f",
+            "json",
+            "--assume-tags-unchanged",
+            "--changed",
+            "src/app.js",
+            "Dockerfile",
+        ],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(status(&v, 1).0, "cached");
+    assert_eq!(status(&v, 4).0, "cached");
+    assert!(v["steps"][3].get("depends_on_tags").is_none(), "{v:#}");
+    assert_eq!(v["moving_tags"], serde_json::json!([]));
+    assert_eq!(v["summary"]["may_miss"], 0);
+    let out = layerlab(
+        &["simulate", "--assume-tags-unchanged", "Dockerfile"],
+        &dir.0,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("did not move"), "{text}");
+    // A digest-pinned FROM needs neither.
+    let pinned = format!("FROM node:20@sha256:{}\nRUN npm ci\n", "a".repeat(64));
+    let dir = TempDir::new(&[("Dockerfile", &pinned)]);
+    let v = json(&layerlab(&["simulate", "-f", "json", "Dockerfile"], &dir.0));
+    assert_eq!(status(&v, 1).0, "cached");
+    assert_eq!(v["moving_tags"], serde_json::json!([]));
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub struct Case {
     pub target: Option<String>,
     pub no_cache: bool,
     pub no_cache_filter: Vec<String>,
-    pub tags_may_move: bool,
+    pub assume_tags_unchanged: bool,
     pub legacy: bool,
     /// The Dockerfile is at this path in the context.
     pub dockerfile_in_context: bool,
@@ -103,8 +103,8 @@ impl Case {
         self.no_cache_filter.push(stage.to_owned());
         self
     }
-    pub fn tags_may_move(mut self) -> Self {
-        self.tags_may_move = true;
+    pub fn assume_tags_unchanged(mut self) -> Self {
+        self.assume_tags_unchanged = true;
         self
     }
     pub fn legacy(mut self) -> Self {
@@ -171,7 +171,7 @@ impl Case {
         s.target = self.target.as_deref();
         s.no_cache = self.no_cache;
         s.no_cache_filter = &self.no_cache_filter;
-        s.tags_may_move = self.tags_may_move;
+        s.assume_tags_unchanged = self.assume_tags_unchanged;
         simulate(&s)
     }
 }
