@@ -3,6 +3,7 @@
 //! `.tar.gz`/`.tar.zst` cannot be jumped through, so its small JSON members are kept in
 //! memory during the indexing pass and layers are streamed in a second pass.
 
+use crate::model::Problem;
 use std::collections::HashMap;
 use std::io::{BufReader, Read};
 
@@ -45,7 +46,7 @@ pub struct Archive {
     /// Contents of small JSON members of a compressed outer archive, by member index.
     kept: HashMap<usize, Vec<u8>>,
     /// Problems found while indexing (the index is still usable).
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 /// Why the archive could not be indexed at all.
@@ -116,9 +117,9 @@ impl Archive {
             if archive.members.is_empty() {
                 return Err(ArchiveError(format!("not a tar archive: {}", e.message)));
             }
-            archive.problems.push(format!(
+            archive.problems.push(Problem::error(format!(
                 "the archive is damaged: {e}; members after it are missing"
-            ));
+            )));
         }
         Ok(archive)
     }
@@ -127,9 +128,9 @@ impl Archive {
         let mut kept_bytes = 0u64;
         while let Some(header) = tar.next_header()? {
             if self.members.len() >= MAX_MEMBERS {
-                self.problems.push(format!(
+                self.problems.push(Problem::warning(format!(
                     "more than {MAX_MEMBERS} archive members: the rest were not read"
-                ));
+                )));
                 return Ok(());
             }
             let name = normalize_name(&header.name);
@@ -164,8 +165,9 @@ impl Archive {
             });
         }
         if tar.missing_end_marker {
-            self.problems
-                .push("the archive ends without tar's end-of-archive blocks (truncated?)".into());
+            self.problems.push(Problem::error(
+                "the archive ends without tar's end-of-archive blocks (truncated?)",
+            ));
         }
         Ok(())
     }

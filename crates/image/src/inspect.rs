@@ -4,6 +4,7 @@
 //! [`scan::scan_layer`] on several threads or workers), and [`crate::report`] assembles the
 //! result.
 
+use crate::model::Problem;
 use serde::Deserialize;
 
 use crate::archive::{Archive, MAX_JSON_BYTES};
@@ -81,7 +82,7 @@ pub struct Plan {
     pub layers: Vec<LayerJob>,
     /// History entries with, for each, the layer it created (None for `empty_layer`).
     pub history: Vec<(HistoryJson, Option<usize>)>,
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 /// The archive cannot be analysed at all (not an image archive, no such platform).
@@ -114,11 +115,11 @@ pub fn plan<S: ReadAt + ?Sized>(source: &S, platform: Option<&str>) -> Result<Pl
         .config_member
         .map(|m| archive.read(source, m, MAX_JSON_BYTES))
     {
-        None => problems.push(format!(
+        None => problems.push(Problem::error(format!(
             "the image config {:?} is missing",
             candidate.config_name
-        )),
-        Some(Err(e)) => problems.push(e),
+        ))),
+        Some(Err(e)) => problems.push(Problem::warning(e)),
         Some(Ok(bytes)) => {
             let actual = sha256_digest(&bytes);
             config_check = match &candidate.config_digest {
@@ -126,27 +127,29 @@ pub fn plan<S: ReadAt + ?Sized>(source: &S, platform: Option<&str>) -> Result<Pl
                     Check::Ok
                 }
                 Some(expected) if expected.starts_with("sha256:") => {
-                    problems.push(format!(
+                    problems.push(Problem::error(format!(
                         "config digest mismatch: {} is named {expected} but its content is {actual}",
                         candidate.config_name
-                    ));
+                    )));
                     Check::Mismatch
                 }
                 _ => Check::Unchecked,
             };
             if let Some(size) = candidate.config_size {
                 if size != bytes.len() as u64 {
-                    problems.push(format!(
+                    problems.push(Problem::error(format!(
                         "config size mismatch: the manifest says {size} bytes, the blob has {}",
                         bytes.len()
-                    ));
+                    )));
                     config_check = Check::Mismatch;
                 }
             }
             config_digest = Some(actual);
             match serde_json::from_slice::<ImageConfig>(&bytes) {
                 Ok(parsed) => config = parsed,
-                Err(e) => problems.push(format!("the image config is not valid: {e}")),
+                Err(e) => problems.push(Problem::error(format!(
+                    "the image config is not valid: {e}"
+                ))),
             }
         }
     }
@@ -157,11 +160,11 @@ pub fn plan<S: ReadAt + ?Sized>(source: &S, platform: Option<&str>) -> Result<Pl
         .and_then(|r| r.diff_ids.clone())
         .unwrap_or_default();
     if diff_ids.len() != candidate.layers.len() && !candidate.layers.is_empty() {
-        problems.push(format!(
+        problems.push(Problem::warning(format!(
             "the manifest lists {} layer(s) but the config has {} diff_id(s)",
             candidate.layers.len(),
             diff_ids.len()
-        ));
+        )));
     }
     let history_json = config.history.clone().unwrap_or_default();
     let mut history = Vec::with_capacity(history_json.len());
@@ -175,10 +178,10 @@ pub fn plan<S: ReadAt + ?Sized>(source: &S, platform: Option<&str>) -> Result<Pl
         }
     }
     if !history.is_empty() && next_layer != candidate.layers.len() {
-        problems.push(format!(
+        problems.push(Problem::warning(format!(
             "the config history has {next_layer} non-empty entries for {} layer(s); created_by may be misaligned",
             candidate.layers.len()
-        ));
+        )));
     }
 
     let mut layers: Vec<LayerJob> = Vec::with_capacity(candidate.layers.len());
@@ -188,10 +191,10 @@ pub fn plan<S: ReadAt + ?Sized>(source: &S, platform: Option<&str>) -> Result<Pl
             .and_then(|m| archive.members.get(m))
             .map(|member| (member.offset, member.size));
         if reference.member.is_none() {
-            problems.push(format!(
+            problems.push(Problem::error(format!(
                 "layer {index}: blob {:?} is missing from the archive",
                 reference.name
-            ));
+            )));
         }
         let same_as = layers
             .iter()
@@ -287,7 +290,9 @@ impl Plan {
                 for job in self.jobs_to_scan() {
                     if scans[job.index].is_none() {
                         scans[job.index] = Some(LayerScan {
-                            problems: vec![format!("cannot stream the archive: {e}")],
+                            problems: vec![Problem::error(format!(
+                                "cannot stream the archive: {e}"
+                            ))],
                             ..LayerScan::default()
                         });
                     }

@@ -4,6 +4,7 @@
 //! descriptor that points at it, skips attestation manifests, and lists artifacts without
 //! applying them. Nothing here reads layers.
 
+use crate::model::Problem;
 use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -156,7 +157,7 @@ impl Candidate {
 pub struct Layout {
     pub format: Format,
     pub candidates: Vec<Candidate>,
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 fn blob_name(digest: &str) -> Option<String> {
@@ -193,7 +194,7 @@ fn size_of(descriptor: &Descriptor) -> Option<u64> {
 struct Walker<'a, S: ReadAt + ?Sized> {
     archive: &'a Archive,
     source: &'a S,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
     candidates: Vec<Candidate>,
     visited: HashSet<String>,
     skipped_attestations: usize,
@@ -202,14 +203,15 @@ struct Walker<'a, S: ReadAt + ?Sized> {
 impl<S: ReadAt + ?Sized> Walker<'_, S> {
     fn read_member(&mut self, name: &str) -> Option<Vec<u8>> {
         let Some(index) = self.archive.resolve(name) else {
-            self.problems
-                .push(format!("{name} is referenced but missing from the archive"));
+            self.problems.push(Problem::error(format!(
+                "{name} is referenced but missing from the archive"
+            )));
             return None;
         };
         match self.archive.read(self.source, index, MAX_JSON_BYTES) {
             Ok(bytes) => Some(bytes),
             Err(e) => {
-                self.problems.push(e);
+                self.problems.push(Problem::warning(e));
                 None
             }
         }
@@ -219,13 +221,15 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
         let index: IndexJson = match serde_json::from_slice(bytes) {
             Ok(index) => index,
             Err(e) => {
-                self.problems
-                    .push(format!("{name} is not a valid image index: {e}"));
+                self.problems.push(Problem::error(format!(
+                    "{name} is not a valid image index: {e}"
+                )));
                 return;
             }
         };
         let Some(manifests) = index.manifests else {
-            self.problems.push(format!("{name} lists no manifests"));
+            self.problems
+                .push(Problem::warning(format!("{name} lists no manifests")));
             return;
         };
         for descriptor in manifests {
@@ -235,8 +239,9 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
 
     fn visit(&mut self, parent: &str, descriptor: Descriptor, depth: usize) {
         let Some(digest) = descriptor.digest.clone() else {
-            self.problems
-                .push(format!("{parent} has a descriptor without a digest"));
+            self.problems.push(Problem::error(format!(
+                "{parent} has a descriptor without a digest"
+            )));
             return;
         };
         let annotations = descriptor.annotations.clone().unwrap_or_default();
@@ -249,22 +254,23 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
             return;
         }
         let Some(name) = blob_name(&digest) else {
-            self.problems
-                .push(format!("{parent} has an invalid digest {digest:?}"));
+            self.problems.push(Problem::error(format!(
+                "{parent} has an invalid digest {digest:?}"
+            )));
             return;
         };
         if depth > MAX_INDEX_DEPTH {
-            self.problems.push(format!(
+            self.problems.push(Problem::warning(format!(
                 "{parent}: indexes nested more than {MAX_INDEX_DEPTH} deep; {digest} not followed"
-            ));
+            )));
             return;
         }
         if !self.visited.insert(digest.clone())
             && descriptor.media_type.as_deref().is_some_and(is_index_type)
         {
-            self.problems.push(format!(
+            self.problems.push(Problem::warning(format!(
                 "{parent}: index cycle through {digest}; not followed again"
-            ));
+            )));
             return;
         }
         let Some(bytes) = self.read_member(&name) else {
@@ -276,21 +282,22 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
         } else if actual == digest {
             Check::Ok
         } else {
-            self.problems.push(format!("{name}: digest mismatch: the descriptor in {parent} says {digest}, the content is {actual}"));
+            self.problems.push(Problem::error(format!("{name}: digest mismatch: the descriptor in {parent} says {digest}, the content is {actual}")));
             Check::Mismatch
         };
         if let Some(size) = size_of(&descriptor) {
             if size != bytes.len() as u64 {
-                self.problems.push(format!(
+                self.problems.push(Problem::error(format!(
                     "{name}: size mismatch: the descriptor in {parent} says {size} bytes, the blob has {}",
                     bytes.len()
-                ));
+                )));
             }
         }
         let manifest: ManifestJson = match serde_json::from_slice(&bytes) {
             Ok(m) => m,
             Err(e) => {
-                self.problems.push(format!("{name} is not valid JSON: {e}"));
+                self.problems
+                    .push(Problem::error(format!("{name} is not valid JSON: {e}")));
                 return;
             }
         };
@@ -305,8 +312,9 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
             return;
         }
         let Some(config) = manifest.config else {
-            self.problems
-                .push(format!("{name} is neither an image manifest nor an index"));
+            self.problems.push(Problem::error(format!(
+                "{name} is neither an image manifest nor an index"
+            )));
             return;
         };
         let config_digest = config.digest.clone();
@@ -316,9 +324,9 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
             .unwrap_or_default();
         let config_member = self.archive.resolve(&config_name);
         if config_member.is_none() {
-            self.problems.push(format!(
+            self.problems.push(Problem::error(format!(
                 "{name}: config blob {config_name} is missing from the archive"
-            ));
+            )));
         }
         let layers = manifest
             .layers
@@ -374,7 +382,7 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
             Ok(items) => items,
             Err(e) => {
                 self.problems
-                    .push(format!("manifest.json is not valid: {e}"));
+                    .push(Problem::error(format!("manifest.json is not valid: {e}")));
                 return Vec::new();
             }
         };
@@ -384,9 +392,9 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
                 let config_name = item.config.unwrap_or_default();
                 let config_member = self.archive.resolve(&config_name);
                 if config_member.is_none() {
-                    self.problems.push(format!(
+                    self.problems.push(Problem::error(format!(
                         "manifest.json: config {config_name:?} is missing from the archive"
-                    ));
+                    )));
                 }
                 let layers = item
                     .layers
@@ -452,7 +460,7 @@ pub fn discover<S: ReadAt + ?Sized>(archive: &Archive, source: &S) -> Result<Lay
         if !archive.has("oci-layout") {
             walker
                 .problems
-                .push("index.json without an oci-layout file".into());
+                .push(Problem::warning("index.json without an oci-layout file"));
         }
         if let Some(bytes) = walker.read_member("index.json") {
             walker.walk_index("index.json", &bytes, 0);
@@ -482,10 +490,10 @@ pub fn discover<S: ReadAt + ?Sized>(archive: &Archive, source: &S) -> Result<Lay
         }
     }
     if walker.skipped_attestations > 0 {
-        walker.problems.push(format!(
+        walker.problems.push(Problem::warning(format!(
             "skipped {} attestation manifest(s) (not images)",
             walker.skipped_attestations
-        ));
+        )));
     }
     Ok(Layout {
         format,
@@ -497,26 +505,26 @@ pub fn discover<S: ReadAt + ?Sized>(archive: &Archive, source: &S) -> Result<Lay
 /// Docker 25+ writes the same image twice; real Docker versions wrote the two inconsistently
 /// (moby #47065, #47072). Each `manifest.json` item must match an OCI manifest: same config,
 /// same layers in the same order.
-fn cross_check(docker: &[Candidate], oci: &[Candidate], problems: &mut Vec<String>) {
+fn cross_check(docker: &[Candidate], oci: &[Candidate], problems: &mut Vec<Problem>) {
     for (i, item) in docker.iter().enumerate() {
         let Some(matching) = oci
             .iter()
             .find(|c| c.config_digest.is_some() && c.config_digest == item.config_digest)
         else {
-            problems.push(format!(
+            problems.push(Problem::error(format!(
                 "manifest.json item {i} (config {}) has no matching manifest in index.json",
                 item.config_name
-            ));
+            )));
             continue;
         };
         let docker_layers: Vec<Option<usize>> = item.layers.iter().map(|l| l.member).collect();
         let oci_layers: Vec<Option<usize>> = matching.layers.iter().map(|l| l.member).collect();
         if docker_layers != oci_layers {
-            problems.push(format!(
+            problems.push(Problem::error(format!(
                 "manifest.json item {i} lists {} layer(s) that differ from the OCI manifest's {} (order or content)",
                 docker_layers.len(),
                 oci_layers.len()
-            ));
+            )));
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod compress;
 pub mod inspect;
 pub mod layout;
 pub mod model;
+pub mod report;
 pub mod scan;
 pub mod source;
 pub mod tar;

@@ -111,3 +111,43 @@ pub struct LayerEntries {
     /// The layer has a PAX global header (dive aborts on those).
     pub has_global_pax_header: bool,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something is wrong with the archive: a digest mismatch, a missing blob, damage.
+    Error,
+    /// Odd but readable: skipped attestations, unusual names, dropped metadata.
+    Warning,
+}
+
+/// Something wrong or odd about the archive; analysis goes on around it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(message: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Warning,
+            message: message.into(),
+        }
+    }
+
+    /// The same problem, said of one layer.
+    pub fn in_layer(&self, layer: usize) -> Self {
+        Problem {
+            severity: self.severity,
+            message: format!("layer {layer}: {}", self.message),
+        }
+    }
+}

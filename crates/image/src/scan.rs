@@ -7,7 +7,7 @@
 use std::io::{BufReader, Read};
 
 use crate::compress::{Compression, Decompressor, Hashing};
-use crate::model::{CapturedFile, Entry, EntryKind, LayerEntries, TokenHit, Xattr};
+use crate::model::{CapturedFile, Entry, EntryKind, LayerEntries, Problem, TokenHit, Xattr};
 use crate::source::{drain, ReadThrough};
 use crate::tar::{TarHeader, TarReader};
 
@@ -62,7 +62,7 @@ pub struct LayerScan {
     pub tar_size: u64,
     pub layer: LayerEntries,
     /// Everything that went wrong or looked wrong; the scan always returns.
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 /// Scans one layer blob read from `blob`. `progress` hears the compressed bytes read so far.
@@ -80,7 +80,7 @@ pub fn scan_layer(
     let stream_ok = match Decompressor::detect(BufReader::with_capacity(256 * 1024, &mut raw)) {
         Err(e) => {
             scan.problems
-                .push(format!("cannot read the layer blob: {e}"));
+                .push(Problem::error(format!("cannot read the layer blob: {e}")));
             false
         }
         Ok((compression, decoder)) => {
@@ -94,8 +94,9 @@ pub fn scan_layer(
             let drained_ok = match drain(&mut uncompressed) {
                 Ok(_) => true,
                 Err(e) => {
-                    scan.problems
-                        .push(format!("layer stream is damaged after its last entry: {e}"));
+                    scan.problems.push(Problem::error(format!(
+                        "layer stream is damaged after its last entry: {e}"
+                    )));
                     false
                 }
             };
@@ -110,7 +111,7 @@ pub fn scan_layer(
     // The blob digest covers the whole blob, also when decompression stopped early.
     if let Err(e) = drain(&mut raw) {
         scan.problems
-            .push(format!("cannot read the layer blob: {e}"));
+            .push(Problem::error(format!("cannot read the layer blob: {e}")));
     }
     let (blob_digest, blob_size, _) = raw.finish();
     scan.blob_size = blob_size;
@@ -135,17 +136,18 @@ fn read_entries<R: crate::source::Skip>(
             Ok(Some(header)) => header,
             Ok(None) => break,
             Err(e) => {
-                scan.problems.push(format!("layer tar is damaged: {e}"));
+                scan.problems
+                    .push(Problem::error(format!("layer tar is damaged: {e}")));
                 ok = false;
                 break;
             }
         };
         if scan.layer.entries.len() >= options.max_entries {
             if scan.layer.entries.len() == options.max_entries {
-                scan.problems.push(format!(
+                scan.problems.push(Problem::warning(format!(
                     "more than {} entries in one layer: the rest are hashed but not listed",
                     options.max_entries
-                ));
+                )));
                 // Push past the limit once so the note is written once.
                 scan.layer.entries.push(entry_from(&header, &mut notes));
             }
@@ -169,7 +171,8 @@ fn read_entries<R: crate::source::Skip>(
             if capture || tokens.is_some() {
                 content.clear();
                 if let Err(e) = read_content(tar, &mut content) {
-                    scan.problems.push(format!("layer tar is damaged: {e}"));
+                    scan.problems
+                        .push(Problem::error(format!("layer tar is damaged: {e}")));
                     scan.layer.entries.push(entry);
                     ok = false;
                     break;
@@ -190,8 +193,9 @@ fn read_entries<R: crate::source::Skip>(
     scan.layer.entries.truncate(options.max_entries);
     scan.layer.has_global_pax_header = tar.saw_global_header;
     if tar.missing_end_marker && ok {
-        scan.problems
-            .push("layer tar ends without its end-of-archive blocks".into());
+        scan.problems.push(Problem::warning(
+            "layer tar ends without its end-of-archive blocks",
+        ));
     }
     notes.report(&mut scan.problems);
     ok
@@ -220,7 +224,7 @@ struct PathNotes {
 }
 
 impl PathNotes {
-    fn report(&self, problems: &mut Vec<String>) {
+    fn report(&self, problems: &mut Vec<Problem>) {
         let notes = [
             (
                 &self.absolute,
@@ -237,7 +241,9 @@ impl PathNotes {
         ];
         for ((count, example), what) in notes {
             if *count > 0 {
-                problems.push(format!("{count} {what}, e.g. {example:?}"));
+                problems.push(Problem::warning(format!(
+                    "{count} {what}, e.g. {example:?}"
+                )));
             }
         }
     }
