@@ -27,7 +27,7 @@ pub fn run(root: &Path) -> Result<()> {
     let shared = shared_dir(root);
     let webdriver_json = root.join("crates/wasm/webdriver.json");
     let wasm_clippy = format!(
-        "clippy -p layerlab-syntax -p layerlab-shell -p layerlab-lint -p layerlab-buildsim -p layerlab-wasm -p layerlab-web --target {WASM_TARGET} -- -D warnings"
+        "clippy -p layerlab-syntax -p layerlab-shell -p layerlab-lint -p layerlab-buildsim -p layerlab-image -p layerlab-wasm -p layerlab-web --target {WASM_TARGET} -- -D warnings"
     );
     let wasm_tests_clippy =
         format!("clippy -p layerlab-wasm --tests --target {WASM_TARGET} -- -D warnings");
