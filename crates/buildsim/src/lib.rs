@@ -261,6 +261,13 @@ fn contexts(s: &Scenario<'_>) -> (Context, Context, Vec<Note>) {
     }
     if let Some(previous) = s.previous_context {
         prev = previous.clone();
+        // The previous Dockerfile was in the previous context as well.
+        if let Some(path) = &dockerfile_in_context {
+            if prev.get(path).is_none() {
+                let text = s.previous_dockerfile.unwrap_or(s.dockerfile);
+                prev.insert(path, Entry::file_with(text.as_bytes()));
+            }
+        }
     }
     (prev, next, notes)
 }

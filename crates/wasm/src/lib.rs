@@ -1,12 +1,18 @@
-//! The JavaScript face of the layerlab core ([`layerlab_syntax`], [`layerlab_lint`]): the one
-//! crate that speaks wasm-bindgen. Rust types stay plain in the core; here they become plain
+//! The JavaScript face of the layerlab core ([`layerlab_syntax`], [`layerlab_lint`],
+//! [`layerlab_buildsim`]): the one crate that speaks wasm-bindgen. Rust types stay plain in the core; here they become plain
 //! JS objects.
 //!
 //! Values cross as JSON-compatible objects (no `Map`, `null` for absent fields), so a caller
 //! can `JSON.stringify` them or pass them through `postMessage` unchanged.
 
+mod simulate;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+pub use simulate::{
+    simulation, BuilderInput, EntryInput, EntryObject, ScenarioInput, FIELDS as SCENARIO_FIELDS,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -35,6 +41,81 @@ export interface Finding {
 /** The outline plus every lint finding (syntax errors included, as DL1000). */
 export interface Analysis {
   instructions: OutlineEntry[]; diagnostics: Finding[]; escape: string;
+}
+
+/** One path of the virtual build context: a string is a file's text (mode 0644). */
+export type ContextEntry = string | {
+  /** The file's text. */
+  content?: string;
+  /** Instead of `content`: the SHA-256 of the bytes in hex (as `crypto.subtle.digest` gives;
+   *  the same key `content` makes), or any string that changes when the bytes do. */
+  digest?: string;
+  /** Permission bits, e.g. 0o755 (default 0o644 for files, 0o755 for directories). */
+  mode?: number;
+  /** Size in bytes, when `digest` stands for the content. */
+  size?: number;
+  /** A symbolic link to this target. */
+  symlink?: string;
+  /** An (empty) directory. */
+  dir?: boolean;
+};
+/** How the previous build differs from the next one. Every field is optional. */
+export interface SimulateScenario {
+  builder?: "buildkit" | "legacy";
+  /** The next build's context, path (relative, `/`-separated) → entry, before .dockerignore. */
+  context?: Record<string, ContextEntry>;
+  /** The previous build's whole context, when known (else: `context` minus the changes). */
+  previous_context?: Record<string, ContextEntry> | null;
+  /** The .dockerignore text (applied as Docker applies it). */
+  dockerignore?: string | null;
+  /** Where the Dockerfile sits in the context: default "Dockerfile"; "" when outside it. */
+  dockerfile_path?: string | null;
+  changed?: string[]; added?: string[]; removed?: string[];
+  previous_dockerfile?: string | null;
+  /** --build-arg of the next build. */
+  build_args?: Record<string, string>;
+  /** --build-arg of the previous build (default: the same as build_args). */
+  previous_build_args?: Record<string, string> | null;
+  /** Base images whose content changed (--base-changed). */
+  base_changed?: string[];
+  target?: string | null;
+  no_cache?: boolean;
+  no_cache_filter?: string[];
+  /** Take unpinned base-image tags to be unchanged (else their FROM is "may-miss"). */
+  assume_tags_unchanged?: boolean;
+}
+export type CacheStatus = "cached" | "rebuilt" | "may-miss" | "skipped";
+export interface SimulatedStep {
+  stage: string; stage_index: number; line: number; instruction: string;
+  status: CacheStatus;
+  /** The first input that changed, or why nothing did. */
+  reason: string;
+  /** A cache step (BuildKit: FROM image, RUN, COPY, ADD, WORKDIR; classic: every step). */
+  op: boolean;
+  /** A fired ONBUILD trigger. */
+  trigger?: boolean;
+  /** The line whose change started this chain of misses. */
+  cause_line?: number;
+  /** Unpinned base-image tags this status assumes did not move. */
+  depends_on_tags?: string[];
+}
+export interface SimulatedHistoryEntry {
+  created_by: string; empty_layer: boolean; line?: number; stage: string;
+  status: CacheStatus; base?: boolean;
+}
+export interface CacheAdvice { code: string; line: number; message: string; impact: number }
+export interface SimulationNote {
+  severity: "error" | "warning" | "info"; line?: number; message: string;
+}
+export interface Simulation {
+  builder: "buildkit" | "legacy"; target: string;
+  steps: SimulatedStep[]; history: SimulatedHistoryEntry[]; advice: CacheAdvice[];
+  diagnostics: SimulationNote[];
+  summary: {
+    cached: number; rebuilt: number; may_miss: number; skipped: number; depends_on_tags: number;
+  };
+  /** Base images of the built stages named by a tag that may move. */
+  moving_tags: string[];
 }
 "#;
 
@@ -102,6 +183,38 @@ pub fn lint(text: &str) -> Result<JsValue, JsError> {
 pub fn analyze(text: &str) -> Result<JsValue, JsError> {
     panic_hook::install();
     to_js(&analysis(text))
+}
+
+/// Predicts which steps of the next build hit the cache, and why. `scenario` (optional) is a
+/// `SimulateScenario`; the `Err` case is a scenario of the wrong shape or a `.dockerignore`
+/// BuildKit refuses.
+#[wasm_bindgen(unchecked_return_type = "Simulation")]
+pub fn simulate(
+    dockerfile: &str,
+    #[wasm_bindgen(unchecked_param_type = "SimulateScenario | undefined")] scenario: JsValue,
+) -> Result<JsValue, JsError> {
+    panic_hook::install();
+    let input: ScenarioInput = if scenario.is_undefined() || scenario.is_null() {
+        ScenarioInput::default()
+    } else {
+        // serde-wasm-bindgen reads a struct's fields by name and never sees other keys: a
+        // misspelt option must be an error, not silently ignored.
+        if let Some(object) = scenario.dyn_ref::<js_sys::Object>() {
+            for key in js_sys::Object::keys(object).iter() {
+                let key = key.as_string().unwrap_or_default();
+                if !SCENARIO_FIELDS.contains(&key.as_str()) {
+                    return Err(JsError::new(&format!(
+                        "scenario: unknown field `{key}`, expected one of {}",
+                        SCENARIO_FIELDS.join(", ")
+                    )));
+                }
+            }
+        }
+        serde_wasm_bindgen::from_value(scenario)
+            .map_err(|e| JsError::new(&format!("scenario: {e}")))?
+    };
+    let report = simulation(dockerfile, &input).map_err(|e| JsError::new(&e))?;
+    to_js(&report)
 }
 
 /// Parses a Dockerfile. Never fails on bad input: problems come back as diagnostics. The

@@ -127,3 +127,119 @@ fn a_three_thousand_line_dockerfile_is_parsed() {
 fn version_is_the_package_version() {
     assert_eq!(layerlab_wasm::version(), env!("CARGO_PKG_VERSION"));
 }
+
+/// A scenario object exactly as JavaScript builds it.
+fn scenario(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
+}
+
+fn step(report: &JsValue, line: u32) -> JsValue {
+    let steps = js_sys::Array::from(&get(report, "steps"));
+    steps
+        .iter()
+        .find(|s| {
+            get(s, "line").as_f64() == Some(f64::from(line)) && get(s, "trigger").is_undefined()
+        })
+        .expect("a step at that line")
+}
+
+fn text_of(value: &JsValue, key: &str) -> String {
+    get(value, key).as_string().unwrap_or_default()
+}
+
+const NODE: &str = "FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci\nCOPY . .\nARG V=1\nRUN npm run build\n";
+
+#[wasm_bindgen_test]
+fn simulate_takes_a_virtual_context_and_a_change() {
+    let input = scenario(
+        r#"{
+            "context": {
+                "package.json": "{}",
+                "src/app.js": {"content": "console.log(1)", "mode": 420},
+                "bin/run": {"digest": "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb", "size": 1, "mode": 493},
+                "current": {"symlink": "src"},
+                "node_modules/x/index.js": "junk"
+            },
+            "dockerignore": "node_modules\nDockerfile\n",
+            "changed": ["src/app.js"],
+            "build_args": {"V": "2"},
+            "previous_build_args": {"V": "1"}
+        }"#,
+    );
+    let report = layerlab_wasm::simulate(NODE, input)
+        .map_err(JsValue::from)
+        .expect("a report");
+    assert!(report.is_object() && !report.is_instance_of::<js_sys::Map>());
+    assert_eq!(text_of(&report, "builder"), "buildkit");
+    assert_eq!(text_of(&step(&report, 1), "status"), "may-miss");
+    assert_eq!(text_of(&step(&report, 4), "status"), "cached");
+    let tags = js_sys::Array::from(&get(&step(&report, 4), "depends_on_tags"));
+    assert_eq!(tags.get(0).as_string().as_deref(), Some("node:20"));
+    let copy = step(&report, 5);
+    assert_eq!(text_of(&copy, "status"), "rebuilt");
+    assert_eq!(text_of(&copy, "reason"), "content of src/app.js changed");
+    assert_eq!(text_of(&step(&report, 7), "status"), "rebuilt");
+    assert!(js_sys::Array::is_array(&get(&report, "history")));
+    assert!(js_sys::Array::is_array(&get(&report, "advice")));
+    let summary = get(&report, "summary");
+    assert_eq!(get(&summary, "rebuilt").as_f64(), Some(2.0));
+    // What the worker posts: it survives JSON.
+    let json = js_sys::JSON::stringify(&report).expect("serialisable");
+    assert!(json
+        .as_string()
+        .unwrap_or_default()
+        .contains("\"may-miss\""));
+}
+
+#[wasm_bindgen_test]
+fn simulate_legacy_target_no_cache_and_errors() {
+    let df = "FROM golang:1.22 AS build\nRUN go build -o /app\nFROM alpine:3.20 AS unused\nRUN true\nFROM scratch\nCOPY --from=build /app /app\n";
+    let report = layerlab_wasm::simulate(
+        df,
+        scenario(
+            r#"{"base_changed": ["golang"], "no_cache_filter": [], "assume_tags_unchanged": true}"#,
+        ),
+    )
+    .map_err(JsValue::from)
+    .expect("a report");
+    assert_eq!(text_of(&step(&report, 1), "status"), "rebuilt");
+    assert_eq!(text_of(&step(&report, 4), "status"), "skipped");
+    assert_eq!(text_of(&step(&report, 6), "status"), "may-miss");
+
+    let report = layerlab_wasm::simulate(
+        df,
+        scenario(r#"{"builder": "legacy", "target": "unused", "no_cache": true, "previous_dockerfile": null}"#),
+    )
+    .map_err(JsValue::from)
+    .expect("a report");
+    assert_eq!(text_of(&report, "builder"), "legacy");
+    // The classic builder builds every stage up to the target.
+    assert_eq!(text_of(&step(&report, 2), "status"), "rebuilt");
+    assert_eq!(text_of(&step(&report, 4), "status"), "rebuilt");
+
+    // No scenario at all: nothing changed.
+    let report = layerlab_wasm::simulate(df, JsValue::UNDEFINED)
+        .map_err(JsValue::from)
+        .expect("a report");
+    assert_eq!(get(&get(&report, "summary"), "rebuilt").as_f64(), Some(0.0));
+
+    // A misspelt field and a .dockerignore BuildKit refuses are errors, not guesses.
+    let error = layerlab_wasm::simulate(df, scenario(r#"{"changes": ["a"]}"#))
+        .map(|_| ())
+        .map_err(JsValue::from)
+        .expect_err("unknown field");
+    let message = js_sys::Error::from(error)
+        .message()
+        .as_string()
+        .unwrap_or_default();
+    assert!(message.contains("unknown field `changes`"), "{message}");
+    let error = layerlab_wasm::simulate(df, scenario(r#"{"dockerignore": "["}"#))
+        .map(|_| ())
+        .map_err(JsValue::from)
+        .expect_err("bad pattern");
+    let message = js_sys::Error::from(error)
+        .message()
+        .as_string()
+        .unwrap_or_default();
+    assert!(message.starts_with(".dockerignore:1:"), "{message}");
+}
