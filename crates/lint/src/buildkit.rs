@@ -112,6 +112,18 @@ impl StageState {
 
     /// Expands `text` the way BuildKit does in this stage. `None` on an expansion error.
     pub fn expand(&self, lex: &Lex, text: &str) -> Option<Expanded> {
+        // Most words have nothing to expand, quote or escape: BuildKit's lexer returns them
+        // unchanged, so skip it (it builds the result a character at a time).
+        if !text
+            .chars()
+            .any(|c| matches!(c, '$' | '\'' | '"') || c == lex.escape)
+        {
+            return Some(Expanded {
+                result: text.to_owned(),
+                unmatched: BTreeSet::new(),
+                unknown: false,
+            });
+        }
         let expansion = lex.process_word_with_matches(text, self).ok()?;
         let unknown_value = expansion
             .matched
@@ -331,6 +343,31 @@ pub(crate) fn stage_roots(cx: &Context<'_>) -> Vec<String> {
 /// no effect (they run in a child build).
 pub(crate) fn walk_stages(
     cx: &Context<'_>,
+    visit: impl FnMut(&Stage, usize, &Instruction, &StageState),
+) {
+    walk_stages_until(cx, cx.instructions.len(), visit);
+}
+
+/// [`walk_stages`] for a check that looks only at instructions of `kinds`: nothing is walked
+/// when the file has none, and the walk stops after the last one.
+pub(crate) fn walk_stages_for(
+    cx: &Context<'_>,
+    kinds: &[Keyword],
+    visit: impl FnMut(&Stage, usize, &Instruction, &StageState),
+) {
+    if let Some(last) = cx
+        .instructions
+        .iter()
+        .rposition(|i| kinds.contains(&i.kind))
+    {
+        walk_stages_until(cx, last + 1, visit);
+    }
+}
+
+/// [`walk_stages`] over the instructions before `end`.
+fn walk_stages_until(
+    cx: &Context<'_>,
+    end: usize,
     mut visit: impl FnMut(&Stage, usize, &Instruction, &StageState),
 ) {
     let globals = GlobalArgs::new(cx);
@@ -345,7 +382,13 @@ pub(crate) fn walk_stages(
                 .unwrap_or_else(|| StageState::new(Root::External)),
             StageBase::Image(_) => StageState::new(Root::External),
         };
+        if stage.from >= end {
+            return;
+        }
         for index in stage.body.clone() {
+            if index >= end {
+                return;
+            }
             let Some(instruction) = cx.instructions.get(index) else {
                 continue;
             };

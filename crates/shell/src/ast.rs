@@ -1,6 +1,8 @@
 //! The syntax tree of a shell script. Every node carries a byte [`Span`] into the text given to
 //! [`crate::parse`]; literal text is stored with quotes, escapes and line continuations removed.
 
+use std::borrow::Cow;
+
 /// A half-open byte range `start..end` into the parsed text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
@@ -378,6 +380,19 @@ impl WordPart {
         }
     }
 
+    /// The text of a piece that is nothing but text (literal, escape, single or ANSI-C quotes,
+    /// glob).
+    fn text(&self) -> Option<&str> {
+        match self {
+            WordPart::Literal { text, .. }
+            | WordPart::Escaped { text, .. }
+            | WordPart::SingleQuoted { text, .. }
+            | WordPart::AnsiCQuoted { text, .. }
+            | WordPart::Glob { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
     fn push_static(&self, out: &mut String) -> bool {
         match self {
             WordPart::Literal { text, .. }
@@ -435,16 +450,41 @@ impl Word {
     /// The word's value when it has no parameter, command, arithmetic or process substitution:
     /// quotes and escapes removed, globs kept as written (`*.deb` stays `*.deb`).
     pub fn static_value(&self) -> Option<String> {
+        self.static_str().map(Cow::into_owned)
+    }
+
+    /// [`Word::static_value`], borrowed from the word when it is one piece of text (a plain,
+    /// quoted or escaped word: most words), so asking costs no allocation.
+    pub fn static_str(&self) -> Option<Cow<'_, str>> {
+        if let [part] = self.parts.as_slice() {
+            match part {
+                WordPart::DoubleQuoted { parts, .. } => {
+                    if let [inner] = parts.as_slice() {
+                        if let Some(text) = inner.text() {
+                            return Some(Cow::Borrowed(text));
+                        }
+                    }
+                    if parts.is_empty() {
+                        return Some(Cow::Borrowed(""));
+                    }
+                }
+                _ => {
+                    if let Some(text) = part.text() {
+                        return Some(Cow::Borrowed(text));
+                    }
+                }
+            }
+        }
         let mut out = String::new();
         self.parts
             .iter()
             .all(|p| p.push_static(&mut out))
-            .then_some(out)
+            .then_some(Cow::Owned(out))
     }
 
     /// True when [`Word::static_value`] equals `text`.
     pub fn is(&self, text: &str) -> bool {
-        self.static_value().is_some_and(|v| v == text)
+        self.static_str().is_some_and(|v| v == text)
     }
 
     /// The word contains a parameter, command, arithmetic or process substitution (anywhere,

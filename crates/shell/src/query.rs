@@ -2,6 +2,8 @@
 //! list, separator, enclosing constructs, `set -e`/`pipefail` state), command-line views that
 //! see through wrappers such as `sudo`, and flag parsing.
 
+use std::borrow::Cow;
+
 use crate::ast::*;
 
 /// The shell options that `set` changes and rules care about.
@@ -695,15 +697,20 @@ impl<'a> CommandView<'a> {
         self.words.first()
     }
 
-    /// The static command name.
-    pub fn name(&self) -> Option<String> {
-        self.name_word().and_then(Word::static_value)
+    /// The static command name (borrowed from the word when it is plain text).
+    pub fn name(&self) -> Option<Cow<'a, str>> {
+        self.name_word().and_then(Word::static_str)
     }
 
     /// The name after the last `/` (`apt-get` for `/usr/bin/apt-get`).
-    pub fn basename(&self) -> Option<String> {
-        self.name()
-            .map(|n| n.rsplit('/').next().unwrap_or_default().to_string())
+    pub fn basename(&self) -> Option<Cow<'a, str>> {
+        Some(match self.name()? {
+            Cow::Borrowed(name) => Cow::Borrowed(name.rsplit('/').next().unwrap_or_default()),
+            Cow::Owned(name) => match name.rfind('/') {
+                Some(at) => Cow::Owned(name[at + 1..].to_owned()),
+                None => Cow::Owned(name),
+            },
+        })
     }
 
     /// The static name equals `name`.
@@ -743,7 +750,7 @@ impl<'a> CommandView<'a> {
     pub fn wrapped(&self) -> Option<CommandView<'a>> {
         let name = self.basename()?;
         let args = self.args();
-        let spec = match name.as_str() {
+        let spec = match name.as_ref() {
             "sudo" | "doas" => ArgSpec::new(
                 "ugpChDrtTUa",
                 &[

@@ -23,7 +23,7 @@ fn heredoc_is_shell(command: &str, content: &str) -> bool {
     let name = layerlab_shell::parse(command)
         .commands()
         .first()
-        .and_then(|c| c.effective().basename());
+        .and_then(|c| c.effective().basename().map(|n| n.into_owned()));
     match name {
         None => true,
         Some(n) => matches!(n.as_str(), "sh" | "bash" | "ash" | "dash"),

@@ -23,7 +23,7 @@ fn effective(src: &str) -> (Option<String>, Vec<String>) {
     let c = p.commands().into_iter().next().unwrap();
     let v = c.effective();
     (
-        v.name(),
+        v.name().map(|n| n.into_owned()),
         v.args()
             .iter()
             .map(|w| w.static_value().unwrap_or_default())
@@ -143,7 +143,11 @@ fn wrappers_are_seen_through() {
         let p = ok(src);
         let c = &p.commands()[0];
         assert!(c.view().wrapped().is_none(), "{src}");
-        assert_eq!(c.effective().name(), c.name(), "{src}");
+        assert_eq!(
+            c.effective().name().map(|n| n.into_owned()),
+            c.name(),
+            "{src}"
+        );
     }
     // One level at a time.
     let p = ok("sudo env apt-get update");

@@ -134,7 +134,11 @@ fn real_run_scripts() {
         let names: Vec<String> = p
             .commands()
             .iter()
-            .map(|c| c.effective().name().unwrap_or_else(|| "-".into()))
+            .map(|c| {
+                c.effective()
+                    .name()
+                    .map_or_else(|| "-".to_owned(), |n| n.into_owned())
+            })
             .collect();
         assert_eq!(names, *want, "{script}");
         // Every command's span starts at its first word or assignment or redirection.

@@ -33,7 +33,7 @@ static META: RuleMeta = RuleMeta {
 /// `$(…)`), not `[ … ]` tests; a shell-form RUN for a non-POSIX shell (PowerShell, cmd) is
 /// split on the same operators. Exec form counts as one.
 fn command_count(cx: &Context<'_>, run: &Instruction) -> usize {
-    let counted = |commands: Vec<layerlab_shell::CommandInfo<'_>>| {
+    let counted = |commands: &[layerlab_shell::CommandInfo<'_>]| {
         commands
             .iter()
             .filter(|c| c.name().as_deref() != Some("["))
@@ -43,7 +43,7 @@ fn command_count(cx: &Context<'_>, run: &Instruction) -> usize {
         .scripts()
         .iter()
         .filter(|s| std::ptr::eq(s.instruction, run))
-        .map(|s| counted(s.commands()))
+        .map(|s| counted(cx.commands_of(s)))
         .collect();
     if !scripts.is_empty() {
         return scripts.iter().sum();
@@ -52,7 +52,7 @@ fn command_count(cx: &Context<'_>, run: &Instruction) -> usize {
         Some(command) if !run.json => {
             let parsed = layerlab_shell::parse(&command.value);
             if parsed.errors.is_empty() {
-                counted(parsed.commands())
+                counted(&parsed.commands())
             } else {
                 1
             }

@@ -15,7 +15,7 @@
 use layerlab_syntax::shell::Lex;
 use layerlab_syntax::Keyword;
 
-use crate::buildkit::walk_stages;
+use crate::buildkit::walk_stages_for;
 use crate::{Category, Context, Edit, Fix, Level, Rule, RuleMeta};
 
 pub struct ExposeInvalidFormat;
@@ -67,7 +67,7 @@ impl Rule for ExposeInvalidFormat {
 
     fn check(&self, cx: &Context<'_>) {
         let lex = Lex::new(cx.parse.dockerfile.escape);
-        walk_stages(cx, |_, _, instruction, state| {
+        walk_stages_for(cx, &[Keyword::Expose], |_, _, instruction, state| {
             if instruction.kind != Keyword::Expose {
                 return;
             }

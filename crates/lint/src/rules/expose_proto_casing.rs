@@ -14,7 +14,7 @@
 use layerlab_syntax::shell::Lex;
 use layerlab_syntax::{Keyword, Span};
 
-use crate::buildkit::walk_stages;
+use crate::buildkit::walk_stages_for;
 use crate::rules::expose_invalid_format::{split_parts, split_proto_port};
 use crate::{Category, Context, Edit, Fix, Level, Rule, RuleMeta};
 
@@ -38,7 +38,7 @@ impl Rule for ExposeProtoCasing {
 
     fn check(&self, cx: &Context<'_>) {
         let lex = Lex::new(cx.parse.dockerfile.escape);
-        walk_stages(cx, |_, _, instruction, state| {
+        walk_stages_for(cx, &[Keyword::Expose], |_, _, instruction, state| {
             if instruction.kind != Keyword::Expose {
                 return;
             }

@@ -17,7 +17,7 @@
 
 use layerlab_syntax::Keyword;
 
-use crate::buildkit::walk_stages;
+use crate::buildkit::walk_stages_for;
 use crate::rules::dl3025::exec_form;
 use crate::{Category, Context, Edit, Fix, Level, Rule, RuleMeta};
 
@@ -40,26 +40,29 @@ impl Rule for JsonArgsRecommended {
     }
 
     fn check(&self, cx: &Context<'_>) {
-        walk_stages(cx, |_, _, instruction, state| {
-            if !matches!(instruction.kind, Keyword::Cmd | Keyword::Entrypoint)
-                || instruction.json
-                || state.shell
-            {
-                return;
-            }
-            let Some(command) = instruction.args.first() else {
-                return;
-            };
-            let (replacement, safe) = exec_form(&command.value);
-            let fix = (cx.slice(command.span) == command.value).then(|| Fix {
-                title: "Use the JSON (exec) form".to_owned(),
-                safe,
-                edits: vec![Edit {
-                    span: command.span,
-                    replacement,
-                }],
-            });
-            cx.report_with_fix(
+        walk_stages_for(
+            cx,
+            &[Keyword::Cmd, Keyword::Entrypoint],
+            |_, _, instruction, state| {
+                if !matches!(instruction.kind, Keyword::Cmd | Keyword::Entrypoint)
+                    || instruction.json
+                    || state.shell
+                {
+                    return;
+                }
+                let Some(command) = instruction.args.first() else {
+                    return;
+                };
+                let (replacement, safe) = exec_form(&command.value);
+                let fix = (cx.slice(command.span) == command.value).then(|| Fix {
+                    title: "Use the JSON (exec) form".to_owned(),
+                    safe,
+                    edits: vec![Edit {
+                        span: command.span,
+                        replacement,
+                    }],
+                });
+                cx.report_with_fix(
                 &META,
                 command.span,
                 format!(
@@ -68,6 +71,7 @@ impl Rule for JsonArgsRecommended {
                 ),
                 fix,
             );
-        });
+            },
+        );
     }
 }

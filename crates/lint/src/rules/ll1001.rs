@@ -17,6 +17,8 @@
 //! **Fix** — copy only the dependency manifests (and lock files) first, install, then copy the
 //! rest of the source.
 
+use std::borrow::Cow;
+
 use layerlab_syntax::{Instruction, Keyword};
 
 use super::ll_support::{flag, program_and_args, scripts_of, sources};
@@ -36,11 +38,11 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// The install command a command line is, when it installs from manifests.
-pub(crate) fn manifest_install(program: &str, args: &[String]) -> Option<&'static str> {
+pub(crate) fn manifest_install(program: &str, args: &[Cow<'_, str>]) -> Option<&'static str> {
     // `python -m pip …` is pip.
     if program.starts_with("python") {
         return match args {
-            [m, module, rest @ ..] if m == "-m" && matches!(module.as_str(), "pip" | "pip3") => {
+            [m, module, rest @ ..] if m == "-m" && matches!(module.as_ref(), "pip" | "pip3") => {
                 manifest_install("pip", rest)
             }
             _ => None,
@@ -48,8 +50,8 @@ pub(crate) fn manifest_install(program: &str, args: &[String]) -> Option<&'stati
     }
     let positionals: Vec<&str> = args
         .iter()
-        .map(String::as_str)
-        .filter(|a| !a.starts_with('-'))
+        .map(AsRef::as_ref)
+        .filter(|a: &&str| !a.starts_with('-'))
         .collect();
     let sub = positionals.first().copied();
     let has = |flags: &[&str]| {

@@ -17,6 +17,8 @@
 //!
 //! **Fix** — use a cache mount for the cache directory, or clean the cache in the same RUN.
 
+use std::borrow::Cow;
+
 use layerlab_shell::CommandInfo;
 
 use super::ll_support::{field, mounts, program_and_args, scripts_of};
@@ -50,9 +52,9 @@ impl Manager {
     }
 }
 
-fn positionals(args: &[String]) -> Vec<&str> {
+fn positionals<'s>(args: &'s [Cow<'_, str>]) -> Vec<&'s str> {
     args.iter()
-        .map(String::as_str)
+        .map(AsRef::as_ref)
         .filter(|a| !a.starts_with('-'))
         .collect()
 }
@@ -62,7 +64,7 @@ fn install(info: &CommandInfo<'_>) -> Option<Manager> {
     let (program, args) = program_and_args(info)?;
     let positionals = positionals(&args);
     let sub = positionals.first().copied();
-    match (program.as_str(), sub) {
+    match (program.as_ref(), sub) {
         ("npm", Some("ci")) => Some(Manager::Npm),
         ("npm", Some("install" | "i")) if positionals.len() == 1 => Some(Manager::Npm),
         ("composer", Some("install" | "update")) if !args.iter().any(|a| a == "--no-cache") => {
@@ -78,7 +80,7 @@ fn cleans(info: &CommandInfo<'_>, manager: Manager) -> bool {
         return false;
     };
     let pos = positionals(&args);
-    match (manager, program.as_str()) {
+    match (manager, program.as_ref()) {
         (Manager::Npm, "npm") => pos.first() == Some(&"cache") && pos.get(1) == Some(&"clean"),
         (Manager::Composer, "composer") => matches!(
             pos.first().copied(),
@@ -129,7 +131,7 @@ impl Rule for Ll1002 {
                 let scripts: Vec<_> = scripts_of(cx, instruction).collect();
                 let commands: Vec<_> = scripts
                     .iter()
-                    .flat_map(|s| s.commands().into_iter().map(move |c| (*s, c)))
+                    .flat_map(|s| cx.commands_of(s).iter().map(move |c| (*s, c)))
                     .collect();
                 for (script, info) in &commands {
                     let Some(manager) = install(info) else {

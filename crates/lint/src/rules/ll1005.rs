@@ -66,9 +66,9 @@ impl<'a> Visitor<'a> for Uses {
 }
 
 /// The variables the script itself sets: assignments, declaration builtins, `read`, `for`.
-fn assigned_in(script: &Script<'_>) -> BTreeSet<String> {
+fn assigned_in(cx: &Context<'_>, script: &Script<'_>) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for info in script.commands() {
+    for info in cx.commands_of(script) {
         for assignment in &info.command.assignments {
             names.insert(assignment.name.clone());
         }
@@ -146,7 +146,7 @@ impl Rule for Ll1005 {
                     }
                 }
             }
-            let assigned = assigned_in(script);
+            let assigned = assigned_in(cx, script);
             let mut uses = Uses::default();
             walk(&script.parsed.script, script.initial_options(), &mut uses);
             for (name, span) in uses.params {

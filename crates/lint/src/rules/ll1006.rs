@@ -67,7 +67,7 @@ fn leaks(info: &CommandInfo<'_>, text: &str, secrets: &Secrets) -> bool {
         return false;
     };
     let words = info.effective().args();
-    match program.as_str() {
+    match program.as_ref() {
         "echo" | "printf" => words.iter().any(|w| {
             params(w).iter().any(|p| secrets.env.contains(&p.name))
                 || (w.has_command_substitution()
@@ -76,7 +76,9 @@ fn leaks(info: &CommandInfo<'_>, text: &str, secrets: &Secrets) -> bool {
                         .iter()
                         .any(|f| w.span.slice(text).contains(f.as_str())))
         }),
-        "cat" | "head" | "tail" | "more" | "less" => args.iter().any(|a| secrets.files.contains(a)),
+        "cat" | "head" | "tail" | "more" | "less" => {
+            args.iter().any(|a| secrets.files.iter().any(|f| f == a))
+        }
         _ => false,
     }
 }

@@ -1,6 +1,8 @@
 //! What the layerlab (`LLxxxx`) rules share: the sources of a COPY/ADD, and the commands of
 //! the scripts of one instruction.
 
+use std::borrow::Cow;
+
 use layerlab_shell::CommandInfo;
 use layerlab_syntax::{Instruction, Keyword, Word};
 
@@ -40,13 +42,15 @@ pub(crate) fn scripts_of<'s, 'a>(
 
 /// The program base name and static positional arguments of a command (through wrappers such
 /// as `sudo` or `env`).
-pub(crate) fn program_and_args(info: &CommandInfo<'_>) -> Option<(String, Vec<String>)> {
+pub(crate) fn program_and_args<'a>(
+    info: &CommandInfo<'a>,
+) -> Option<(Cow<'a, str>, Vec<Cow<'a, str>>)> {
     let view = info.effective();
     let program = view.basename()?;
     let args = view
         .args()
         .iter()
-        .map(|w| w.static_value().unwrap_or_default())
+        .map(|w| w.static_str().unwrap_or_default())
         .collect();
     Some((program, args))
 }

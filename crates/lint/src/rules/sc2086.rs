@@ -89,10 +89,10 @@ fn plain_part(part: &WordPart) -> bool {
 /// Variables the script assigns only plain words without whitespace or glob characters, with
 /// where the first such assignment outside any branch, loop or group ends: before that point
 /// the variable may still be unset or come from elsewhere.
-fn plain_in(script: &Script<'_>) -> BTreeMap<String, usize> {
+fn plain_in(cx: &Context<'_>, script: &Script<'_>) -> BTreeMap<String, usize> {
     let mut plain: BTreeMap<String, usize> = BTreeMap::new();
     let mut other = BTreeSet::new();
-    for info in script.commands() {
+    for info in cx.commands_of(script) {
         let declaration =
             command_name(info.command).is_some_and(|n| DECLARATIONS.contains(&n.as_str()));
         let declared = info
@@ -127,7 +127,7 @@ impl Rule for Sc2086 {
             } else {
                 declared_before(cx, script.instruction.span.start)
             };
-            let plain = plain_in(script);
+            let plain = plain_in(cx, script);
             // POSIX sh splits the arguments of `export`/`readonly` like any other.
             let splits_declarations = is_posix_sh(script);
             for info in cx.commands_of(script) {

@@ -18,7 +18,7 @@
 use layerlab_syntax::shell::Lex;
 use layerlab_syntax::{Keyword, Span};
 
-use crate::buildkit::{go_quote, walk_stages};
+use crate::buildkit::{go_quote, walk_stages_for};
 use crate::{Category, Context, Edit, Fix, Level, Rule, RuleMeta};
 
 pub struct WorkdirRelativePath;
@@ -47,7 +47,7 @@ impl Rule for WorkdirRelativePath {
 
     fn check(&self, cx: &Context<'_>) {
         let lex = Lex::new(cx.parse.dockerfile.escape);
-        walk_stages(cx, |_, _, instruction, state| {
+        walk_stages_for(cx, &[Keyword::Workdir], |_, _, instruction, state| {
             if instruction.kind != Keyword::Workdir || state.workdir_set {
                 return;
             }
