@@ -661,8 +661,7 @@ impl Comparison<'_> {
             for (si, step) in stage.steps.iter().enumerate() {
                 let here = (stage.index, si);
                 let Some(eval) = evals.and_then(|e| e.get(si)) else {
-                    results.push(result(
-                        stage,
+                    results.push(stage.result(
                         step,
                         Status::Skipped,
                         format!(
@@ -749,14 +748,7 @@ impl Comparison<'_> {
                     }
                     _ => outcome.clone(),
                 };
-                let mut row = result(
-                    stage,
-                    step,
-                    shown.status,
-                    shown.reason,
-                    shown.cause,
-                    eval.op,
-                );
+                let mut row = stage.result(step, shown.status, shown.reason, shown.cause, eval.op);
                 row.depends_on_tags = outcome.tags.iter().cloned().collect();
                 results.push(row);
                 outcomes.insert(here, outcome);
@@ -1177,26 +1169,4 @@ fn moving_tag_reason(step: &Step, tag: &str) -> String {
     format!(
         "{what} tag `{tag}` may move: BuildKit resolves it again on every build; pin it with @sha256:… to know (--base-changed {tag} if it moved, --assume-tags-unchanged if not)"
     )
-}
-
-fn result(
-    stage: &crate::plan::Stage,
-    step: &Step,
-    status: Status,
-    reason: String,
-    cause: Option<usize>,
-    op: bool,
-) -> StepResult {
-    StepResult {
-        stage: stage.display.clone(),
-        stage_index: stage.index,
-        line: step.line,
-        instruction: step.text.clone(),
-        status,
-        reason,
-        op,
-        trigger: step.trigger,
-        cause_line: cause,
-        depends_on_tags: Vec::new(),
-    }
 }

@@ -678,18 +678,7 @@ pub(crate) fn results(plan: &Plan, eval: &LegacyEval) -> Vec<StepResult> {
             } else {
                 reason
             };
-            out.push(StepResult {
-                stage: stage.display.clone(),
-                stage_index: stage.index,
-                line: step.line,
-                instruction: step.text.clone(),
-                status,
-                reason,
-                op,
-                trigger: step.trigger,
-                cause_line: cause,
-                depends_on_tags: Vec::new(),
-            });
+            out.push(stage.result(step, status, reason, cause, op));
         }
     }
     out

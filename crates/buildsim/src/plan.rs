@@ -13,7 +13,7 @@ use layerlab_syntax::{instructions, parse, Dockerfile, Instruction, Keyword, Lin
 use crate::digest::{Digest, KeyHasher};
 use crate::gofmt;
 use crate::gopath;
-use crate::report::{Note, Severity};
+use crate::report::{Note, Severity, Status, StepResult};
 
 /// The PATH BuildKit gives an image that has none (and what the simulator assumes a base image
 /// sets: the base image's config is not available here).
@@ -297,6 +297,31 @@ pub(crate) struct Stage {
     pub deps: BTreeSet<usize>,
     /// FROM first, then fired triggers, then the instructions.
     pub steps: Vec<Step>,
+}
+
+impl Stage {
+    /// The result row of one of this stage's steps.
+    pub fn result(
+        &self,
+        step: &Step,
+        status: Status,
+        reason: String,
+        cause: Option<usize>,
+        op: bool,
+    ) -> StepResult {
+        StepResult {
+            stage: self.display.clone(),
+            stage_index: self.index,
+            line: step.line,
+            instruction: step.text.clone(),
+            status,
+            reason,
+            op,
+            trigger: step.trigger,
+            cause_line: cause,
+            depends_on_tags: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

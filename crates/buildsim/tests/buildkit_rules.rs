@@ -7,27 +7,11 @@ mod support;
 use layerlab_buildsim::{Digest, Entry, Status::*};
 use support::*;
 
-const NODE: &str = "\
-ARG V=1
-FROM node:20
-ARG V
-WORKDIR /app
-COPY package.json ./
-RUN npm ci
-COPY . .
-LABEL build=${V}
-RUN npm run build
-";
-
-fn node_files() -> Vec<(&'static str, &'static str)> {
-    vec![("package.json", "{}"), ("src/a.js", "a"), ("src/b.js", "b")]
-}
-
 // §3.12: the worked example of the reference, edit by edit.
 
 #[test]
 fn editing_a_source_file_misses_the_broad_copy_and_what_follows() {
-    let r = case(NODE).files(&node_files()).changed("src/a.js").run();
+    let r = node().changed("src/a.js").run();
     expect(
         &r,
         &[
@@ -46,10 +30,7 @@ fn editing_a_source_file_misses_the_broad_copy_and_what_follows() {
 
 #[test]
 fn editing_the_manifest_misses_from_its_copy_on() {
-    let r = case(NODE)
-        .files(&node_files())
-        .changed("package.json")
-        .run();
+    let r = node().changed("package.json").run();
     expect(
         &r,
         &[
@@ -65,8 +46,7 @@ fn editing_the_manifest_misses_from_its_copy_on() {
 
 #[test]
 fn an_arg_in_scope_misses_the_first_run_even_if_unused() {
-    let r = case(NODE)
-        .files(&node_files())
+    let r = node()
         .previous_args(&[("V", "1")])
         .args(&[("V", "2")])
         .run();

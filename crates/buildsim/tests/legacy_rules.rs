@@ -7,29 +7,9 @@ mod support;
 use layerlab_buildsim::Status::*;
 use support::*;
 
-const NODE: &str = "\
-ARG V=1
-FROM node:20
-ARG V
-WORKDIR /app
-COPY package.json ./
-RUN npm ci
-COPY . .
-LABEL build=${V}
-RUN npm run build
-";
-
-fn files() -> Vec<(&'static str, &'static str)> {
-    vec![("package.json", "{}"), ("src/a.js", "a")]
-}
-
 #[test]
 fn the_first_miss_busts_the_rest_of_the_stage() {
-    let r = case(NODE)
-        .files(&files())
-        .changed("src/a.js")
-        .legacy()
-        .run();
+    let r = node().changed("src/a.js").legacy().run();
     // LABEL is a cache step too, and misses after the first miss.
     expect(&r, &[(6, Cached), (7, Rebuilt), (8, Rebuilt), (9, Rebuilt)]);
     assert_eq!(reason(&r, 7), "content of src/a.js changed");
@@ -40,7 +20,7 @@ fn the_first_miss_busts_the_rest_of_the_stage() {
 #[test]
 fn a_metadata_change_busts_every_later_step() {
     let prev = NODE.replace("LABEL build=${V}", "LABEL build=old");
-    let r = case(NODE).previous(&prev).files(&files()).legacy().run();
+    let r = node().previous(&prev).legacy().run();
     expect(&r, &[(7, Cached), (8, Rebuilt), (9, Rebuilt)]);
     assert_eq!(
         reason(&r, 8),
@@ -51,14 +31,13 @@ fn a_metadata_change_busts_every_later_step() {
         .iter()
         .any(|a| a.code == "cache/legacy-metadata-early" && a.line == 8));
     // The same change with BuildKit rebuilds nothing.
-    let r = case(NODE).previous(&prev).files(&files()).run();
+    let r = node().previous(&prev).run();
     assert_eq!(r.summary.rebuilt, 0, "{}", table(&r));
 }
 
 #[test]
 fn a_build_arg_change_misses_at_the_first_run_in_scope() {
-    let r = case(NODE)
-        .files(&files())
+    let r = node()
         .previous_args(&[("V", "1")])
         .args(&[("V", "2")])
         .legacy()
@@ -149,7 +128,7 @@ fn undeclared_proxy_args_stay_out_of_the_key() {
 
 #[test]
 fn no_cache_rebuilds_everything() {
-    let r = case(NODE).files(&files()).no_cache().legacy().run();
+    let r = node().no_cache().legacy().run();
     expect(&r, &[(3, Rebuilt), (4, Rebuilt), (9, Rebuilt)]);
 }
 
@@ -179,11 +158,7 @@ fn history_is_written_as_the_classic_builder_writes_it() {
 
 #[test]
 fn the_classic_builder_uses_the_local_image_of_a_tag() {
-    let r = case(NODE)
-        .files(&files())
-        .changed("src/a.js")
-        .legacy()
-        .run();
+    let r = node().changed("src/a.js").legacy().run();
     // FROM is not a cache step for the classic builder, and no step waits on the tag.
     assert_eq!(status(&r, 2), Cached);
     assert!(r.steps.iter().all(|s| s.depends_on_tags.is_empty()));
@@ -195,11 +170,7 @@ fn the_classic_builder_uses_the_local_image_of_a_tag() {
         "{}",
         table(&r)
     );
-    let quiet = case(NODE)
-        .files(&files())
-        .legacy()
-        .assume_tags_unchanged()
-        .run();
+    let quiet = node().legacy().assume_tags_unchanged().run();
     assert!(!quiet
         .diagnostics
         .iter()

@@ -6,6 +6,30 @@ use layerlab_buildsim::{
     simulate, Builder, Change, Context, Entry, Ignore, Report, Scenario, Status,
 };
 
+/// The reference's worked example (`buildkit-semantics.md` §3.12), used by the BuildKit and the
+/// classic builder's rule tests alike.
+pub const NODE: &str = "\
+ARG V=1
+FROM node:20
+ARG V
+WORKDIR /app
+COPY package.json ./
+RUN npm ci
+COPY . .
+LABEL build=${V}
+RUN npm run build
+";
+
+/// The context of [`NODE`].
+pub fn node_files() -> Vec<(&'static str, &'static str)> {
+    vec![("package.json", "{}"), ("src/a.js", "a"), ("src/b.js", "b")]
+}
+
+/// [`NODE`] with its context.
+pub fn node() -> Case {
+    case(NODE).files(&node_files())
+}
+
 /// A context from `(path, content)` pairs (mode 0644), plus a `Dockerfile` entry when
 /// `dockerfile` is given.
 pub fn context(files: &[(&str, &str)]) -> Context {
