@@ -86,6 +86,23 @@ pub fn dist(root: &Path, tools: &setup::Tools) -> Result<size::Sizes> {
             .args(["build", "--release"])
             .current_dir(root),
     )?;
+    // The rules' documentation pages, where every finding's `url` points (dist/rules/CODE/).
+    cmd::run(
+        "rule documentation pages",
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "layerlab",
+                "--",
+                "rules",
+                "--site",
+            ])
+            .arg(root.join("dist"))
+            .current_dir(root),
+    )?;
     let sizes = size::measure(&root.join("dist"))?;
     size::print(&sizes);
     Ok(sizes)

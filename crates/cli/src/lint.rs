@@ -263,10 +263,28 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
 }
 
 /// `layerlab rules [-f json|markdown]`.
+/// Writes the rules' documentation pages (`rules/index.html`, `rules/CODE/index.html`) under
+/// `dir`, e.g. the web app's `dist/`.
+fn write_site(dir: &std::path::Path) -> Result<(), Failure> {
+    for (path, contents) in layerlab_lint::site::pages() {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Failure::error(format!("error: cannot create {}: {e}", parent.display()))
+            })?;
+        }
+        std::fs::write(&target, contents).map_err(|e| {
+            Failure::error(format!("error: cannot write {}: {e}", target.display()))
+        })?;
+    }
+    Ok(())
+}
+
 pub fn rules(args: &[String]) -> Result<(), Failure> {
     let format = match args {
         [] => "markdown",
         [flag, value] if flag == "-f" || flag == "--format" => value.as_str(),
+        [flag, dir] if flag == "--site" => return write_site(std::path::Path::new(dir)),
         [flag, code] if flag == "--doc" => {
             let docs = registry::docs(code)
                 .ok_or_else(|| Failure::error(format!("error: no rule named `{code}`")))?;
@@ -275,7 +293,7 @@ pub fn rules(args: &[String]) -> Result<(), Failure> {
         }
         _ => {
             return Err(Failure::usage(
-                "rules takes -f json|markdown, or --doc CODE",
+                "rules takes -f json|markdown, --doc CODE, or --site DIR",
             ))
         }
     };

@@ -18,6 +18,7 @@ pub mod registry;
 mod rule;
 mod rules;
 pub mod scripts;
+pub mod site;
 mod yaml;
 
 pub use context::{Context, ScriptStore, Stage, StageBase};
