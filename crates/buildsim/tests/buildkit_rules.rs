@@ -389,6 +389,28 @@ fn the_dockerfile_is_in_the_context_unless_ignored() {
     expect(&r, &[(2, Cached)]);
 }
 
+#[test]
+fn the_dockerignore_file_is_in_the_context_unless_ignored() {
+    let df = "FROM alpine\nCOPY . /src\nCOPY a /a\n";
+    let r = case(df)
+        .files(&[("a", "1")])
+        .ignore("*.log\n")
+        .changed(".dockerignore")
+        .run();
+    expect(&r, &[(2, Rebuilt)]);
+    assert_eq!(reason(&r, 2), "content of .dockerignore changed");
+    assert!(r
+        .advice
+        .iter()
+        .any(|a| a.code == "cache/dockerfile-in-context" && a.message.contains(".dockerignore")));
+    let r = case(df)
+        .files(&[("a", "1")])
+        .ignore("*.log\n.dockerignore\n")
+        .changed(".dockerignore")
+        .run();
+    expect(&r, &[(2, Cached), (3, Cached)]);
+}
+
 // §3.5: mounts.
 
 #[test]

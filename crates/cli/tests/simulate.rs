@@ -356,6 +356,55 @@ fn targets_no_cache_and_bases() {
 }
 
 #[test]
+fn context_dockerignore_added_removed_and_no_cache() {
+    // The Dockerfile lives outside the context; the ignore file is named on the command line.
+    let dir = TempDir::new(&[
+        ("docker/Dockerfile", "FROM alpine@sha256:0000000000000000000000000000000000000000000000000000000000000000\nCOPY lib/ /lib/\nRUN make\nCOPY src/ /src/\n"),
+        ("docker/custom.ignore", "secret.txt\n"),
+        ("app/lib/a.c", "a"),
+        ("app/src/new.js", "n"),
+        ("app/secret.txt", "s"),
+    ]);
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "simulate",
+            "-f",
+            "json",
+            "--context",
+            "app",
+            "--dockerignore",
+            "docker/custom.ignore",
+        ];
+        a.extend_from_slice(extra);
+        a.push("docker/Dockerfile");
+        layerlab(&a, &dir.0)
+    };
+    let v = json(&args(&["--added", "src/new.js", "--changed", "secret.txt"]));
+    assert_eq!(status(&v, 2).0, "cached");
+    assert_eq!(status(&v, 3).0, "cached");
+    let (s, why) = status(&v, 4);
+    assert_eq!(s, "rebuilt");
+    assert!(why.contains("src/new.js"), "{why}");
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("secret.txt is excluded by .dockerignore")));
+    let v = json(&args(&["--removed", "lib/old.c"]));
+    let (s, why) = status(&v, 2);
+    assert_eq!(s, "rebuilt");
+    assert!(why.contains("lib/old.c"), "{why}");
+    assert_eq!(status(&v, 3).0, "rebuilt");
+    let v = json(&args(&["--no-cache"]));
+    assert_eq!(status(&v, 1).0, "cached");
+    assert_eq!(status(&v, 2).0, "rebuilt");
+    assert!(status(&v, 2).1.starts_with("--no-cache"));
+}
+
+#[test]
 fn errors_exit_1_and_bad_usage_exits_2() {
     let dir = TempDir::new(&[("Dockerfile", "FROM alpine\nCOPY missing.txt /x\n")]);
     let out = layerlab(&["simulate", "-f", "json", "Dockerfile"], &dir.0);
