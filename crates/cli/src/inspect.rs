@@ -162,18 +162,17 @@ fn scan_in_parallel(
     let scans = Mutex::new(vec![None; plan.layers.len()]);
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
-                let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                    break;
-                };
-                let scan = scan_job(source, job, options, &mut |layer, done, total| {
-                    progress.update(layer, done, total)
-                });
-                let mut scans = scans
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                if let Some(slot) = scans.get_mut(job.index) {
-                    *slot = Some(scan);
+            scope.spawn(|| {
+                while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let scan = scan_job(source, job, options, &mut |layer, done, total| {
+                        progress.update(layer, done, total)
+                    });
+                    let mut scans = scans
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    if let Some(slot) = scans.get_mut(job.index) {
+                        *slot = Some(scan);
+                    }
                 }
             });
         }
