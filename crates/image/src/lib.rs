@@ -7,10 +7,18 @@
 
 pub mod archive;
 pub mod compress;
+pub mod dive;
+pub mod findings;
 pub mod inspect;
 pub mod layout;
+pub mod merge;
 pub mod model;
+pub mod packages;
 pub mod report;
 pub mod scan;
+pub mod secrets;
 pub mod source;
 pub mod tar;
+
+#[cfg(test)]
+mod test_support;

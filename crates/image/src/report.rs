@@ -4,10 +4,17 @@
 
 use serde::Serialize;
 
+use crate::dive::{self, DiveAnalysis, Inefficiency};
+use crate::findings::{self, Finding, LargeFile};
 use crate::inspect::Plan;
 use crate::layout::{Check, Format, Platform};
-use crate::model::Problem;
+use crate::merge::{self, Merged, PathWaste};
+use crate::model::{LayerEntries, Problem};
+use crate::packages::{self, Package};
 use crate::scan::LayerScan;
+
+/// How many paths `waste_top`, `largest_files` and `dive.inefficiencies` list.
+const TOP: usize = 10;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Verified {
@@ -51,6 +58,50 @@ pub struct ManifestVerified {
     pub manifest: Check,
 }
 
+/// The merged filesystem: every visible path after all layers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MergedReport {
+    pub entries: usize,
+    pub files: usize,
+    /// Bytes of the visible regular files.
+    pub bytes: u64,
+}
+
+/// dive v0.13.1's numbers, computed exactly as dive computes them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiveReport {
+    pub efficiency: f64,
+    /// Every copy of every path seen in two or more layers, the kept copy included (dive's
+    /// "Potential wasted space").
+    pub wasted_bytes: u64,
+    /// `wasted_bytes / user size` as a ratio (dive prints it ×100); null for one-layer images.
+    pub user_wasted_percent: Option<f64>,
+    pub size_bytes: u64,
+    pub user_size_bytes: u64,
+    /// The largest of dive's "inefficient files".
+    pub inefficiencies: Vec<Inefficiency>,
+}
+
+impl DiveReport {
+    fn new(analysis: &DiveAnalysis) -> Self {
+        let mut inefficiencies = analysis.inefficiencies.clone();
+        inefficiencies.sort_by(|a, b| {
+            b.cumulative_size
+                .cmp(&a.cumulative_size)
+                .then_with(|| a.path.cmp(&b.path))
+        });
+        inefficiencies.truncate(TOP);
+        DiveReport {
+            efficiency: analysis.efficiency,
+            wasted_bytes: analysis.wasted_bytes,
+            user_wasted_percent: analysis.user_wasted_percent,
+            size_bytes: analysis.size_bytes,
+            user_size_bytes: analysis.user_size_bytes,
+            inefficiencies,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     pub format: Format,
@@ -64,6 +115,16 @@ pub struct Report {
     pub verified: ManifestVerified,
     pub layers: Vec<LayerReport>,
     pub history: Vec<HistoryReport>,
+    pub merged: MergedReport,
+    /// Bytes of every file version that ships in a layer but is not visible in the merged
+    /// filesystem (overwritten, deleted, hidden): what squashing would save.
+    pub reclaimable_bytes: u64,
+    /// The paths with the most reclaimable bytes.
+    pub waste_top: Vec<PathWaste>,
+    pub largest_files: Vec<LargeFile>,
+    pub dive: DiveReport,
+    pub packages: Vec<Package>,
+    pub findings: Vec<Finding>,
     pub problems: Vec<Problem>,
 }
 
@@ -83,13 +144,30 @@ fn check(expected: Option<&str>, actual: Option<&str>) -> Check {
 /// Builds the report from the plan and the per-layer scans (indexed like `plan.layers`;
 /// `None` for layers not scanned — duplicates take their twin's scan).
 pub fn build(plan: &Plan, scans: &[Option<LayerScan>]) -> Report {
+    build_with_merged(plan, scans).0
+}
+
+/// [`build`], also returning the merged filesystem (for file listings and image diffs).
+pub fn build_with_merged(plan: &Plan, scans: &[Option<LayerScan>]) -> (Report, Merged) {
     let mut problems: Vec<Problem> = plan.problems.clone();
     let scan_of = |index: usize| -> Option<&LayerScan> {
         let job = plan.layers.get(index)?;
         scans.get(job.same_as.unwrap_or(index))?.as_ref()
     };
+    let empty = LayerEntries::default();
+    let entries: Vec<&LayerEntries> = plan
+        .layers
+        .iter()
+        .map(|job| scan_of(job.index).map_or(&empty, |scan| &scan.layer))
+        .collect();
+    let merged = merge::merge(&entries);
+    let dive = dive::analyze(&entries);
+    for warning in &merged.warnings {
+        problems.push(Problem::warning(warning.to_string()));
+    }
     let mut layers = Vec::with_capacity(plan.layers.len());
     for job in &plan.layers {
+        let changes = merged.layers.get(job.index);
         let scan = scan_of(job.index);
         let claimed = job.reference.digest.clone();
         let computed = scan.and_then(|s| s.blob_digest.clone());
@@ -138,12 +216,12 @@ pub fn build(plan: &Plan, scans: &[Option<LayerScan>]) -> Report {
             diff_id: job.diff_id.clone(),
             media_type: job.reference.media_type.clone(),
             compression: scan.and_then(|s| s.compression).map(|c| c.as_str()),
-            compressed_size: scan.map_or(0, |s| s.blob_size),
+            compressed_size: scan.map_or_else(|| job.region.map_or(0, |r| r.1), |s| s.blob_size),
             size: scan.map_or(0, |s| s.tar_size),
             entries: scan.map_or(0, |s| s.layer.entries.len()),
-            added: 0,
-            modified: 0,
-            removed: 0,
+            added: changes.map_or(0, |c| c.added),
+            modified: changes.map_or(0, |c| c.modified),
+            removed: changes.map_or(0, |c| c.removed),
             created_by: job.created_by.clone(),
             verified: Verified {
                 digest: digest_check,
@@ -152,7 +230,9 @@ pub fn build(plan: &Plan, scans: &[Option<LayerScan>]) -> Report {
         });
     }
     let candidate = plan.candidate();
-    Report {
+    let mut waste_top = merged.waste_by_path();
+    waste_top.truncate(TOP);
+    let report = Report {
         format: plan.format,
         platform: plan.platform().text(),
         platforms: plan
@@ -187,6 +267,18 @@ pub fn build(plan: &Plan, scans: &[Option<LayerScan>]) -> Report {
                 layer: *layer,
             })
             .collect(),
+        merged: MergedReport {
+            entries: merged.summary.paths,
+            files: merged.summary.files,
+            bytes: merged.summary.file_bytes,
+        },
+        reclaimable_bytes: merged.totals.wasted_bytes,
+        waste_top,
+        largest_files: findings::largest_files(&merged, TOP),
+        dive: DiveReport::new(&dive),
+        packages: packages::packages(&entries, &merged),
+        findings: findings::findings(&entries, &merged),
         problems,
-    }
+    };
+    (report, merged)
 }

@@ -38,9 +38,9 @@ impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
             verify: true,
-            capture: |_| false,
+            capture: crate::packages::wants,
             max_capture_bytes: 32 << 20,
-            token_kind: None,
+            token_kind: Some(crate::secrets::token_kind),
             max_token_file_bytes: 1 << 20,
             max_entries: 5_000_000,
             min_tar_limit: 8 << 30,

@@ -7,6 +7,7 @@ mod image_fixtures;
 
 use layerlab_image::inspect::{plan, Plan};
 use layerlab_image::layout::Check;
+use layerlab_image::report;
 use layerlab_image::scan::{LayerScan, ScanOptions};
 use serde_json::Value;
 
@@ -175,6 +176,7 @@ fn check_image(
             .collect();
         assert_eq!(xattrs, want_xattrs, "{at}: xattrs");
     }
+    check_analysis(name, &plan, &scans, image);
     let history = image["history"].as_array().unwrap();
     assert_eq!(plan.history.len(), history.len(), "{name}: history length");
     for ((entry, layer), want) in plan.history.iter().zip(history) {
@@ -182,6 +184,119 @@ fn check_image(
         assert_eq!(layer.map(|l| l as u64), want["layer_index"].as_u64());
     }
     layers.len()
+}
+
+/// The merged tree, waste, dive numbers, packages and findings, from the scanned archive.
+fn check_analysis(name: &str, plan: &Plan, scans: &[Option<LayerScan>], image: &Value) {
+    let report = report::build(plan, scans);
+    assert!(report.problems.is_empty(), "{name}: {:?}", report.problems);
+    let summary = &image["merged_summary"];
+    assert_eq!(
+        report.merged.entries as u64,
+        summary["paths"].as_u64().unwrap(),
+        "{name}: merged paths"
+    );
+    assert_eq!(
+        report.merged.files as u64,
+        summary["files"].as_u64().unwrap(),
+        "{name}: merged files"
+    );
+    assert_eq!(
+        report.merged.bytes,
+        summary["file_bytes"].as_u64().unwrap(),
+        "{name}: merged bytes"
+    );
+    assert_eq!(
+        report.reclaimable_bytes,
+        image["totals"]["wasted_bytes"].as_u64().unwrap(),
+        "{name}: reclaimable"
+    );
+    let dive = &image["dive_compatible"];
+    assert_eq!(
+        report.dive.efficiency,
+        dive["Efficiency"].as_f64().unwrap(),
+        "{name}: efficiency"
+    );
+    assert_eq!(
+        report.dive.wasted_bytes,
+        dive["WastedBytes"].as_u64().unwrap(),
+        "{name}: dive wasted"
+    );
+    assert_eq!(
+        report.dive.user_wasted_percent,
+        dive["WastedUserPercent"].as_f64(),
+        "{name}: user wasted"
+    );
+    assert_eq!(
+        report.dive.size_bytes,
+        dive["SizeBytes"].as_u64().unwrap(),
+        "{name}: dive size"
+    );
+
+    let mut packages: Vec<(String, String, Option<String>)> = report
+        .packages
+        .iter()
+        .map(|p| (p.manager.to_string(), p.name.clone(), p.version.clone()))
+        .collect();
+    packages.sort();
+    let mut expected = Vec::new();
+    for (manager, db) in image["packages"].as_object().unwrap() {
+        for package in db["packages"].as_array().unwrap() {
+            expected.push((
+                manager.clone(),
+                package["name"].as_str().unwrap().to_string(),
+                package["version"].as_str().map(str::to_string),
+            ));
+        }
+    }
+    expected.sort();
+    assert_eq!(packages, expected, "{name}: packages");
+
+    let found = |kind: &str| -> Vec<String> {
+        let mut paths: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| serde_json::to_value(f.kind).unwrap() == kind && f.visible)
+            .map(|f| f.path.clone())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    };
+    let notable = &image["notable"];
+    let list = |key: &str| -> Vec<String> {
+        let mut paths: Vec<String> = notable[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map_or_else(|| v["path"].as_str().unwrap().to_string(), str::to_string)
+            })
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(found("setuid"), list("setuid"), "{name}: setuid");
+    assert_eq!(found("setgid"), list("setgid"), "{name}: setgid");
+    assert_eq!(
+        found("capability"),
+        list("capabilities"),
+        "{name}: capabilities"
+    );
+    assert_eq!(
+        found("secret-path"),
+        list("secret_like_paths"),
+        "{name}: secret paths"
+    );
+    // The fixture's fake AWS keys in app/.env are found by content too.
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| serde_json::to_value(f.kind).unwrap() == "secret-token"),
+        "{name}: no secret token found"
+    );
 }
 
 #[test]
