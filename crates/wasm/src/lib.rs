@@ -5,11 +5,13 @@
 //! Values cross as JSON-compatible objects (no `Map`, `null` for absent fields), so a caller
 //! can `JSON.stringify` them or pass them through `postMessage` unchanged.
 
+#[cfg(feature = "simulate")]
 mod simulate;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "simulate")]
 pub use simulate::{
     simulation, BuilderInput, EntryInput, EntryObject, ScenarioInput, FIELDS as SCENARIO_FIELDS,
 };
@@ -185,6 +187,7 @@ pub fn analyze(text: &str) -> Result<JsValue, JsError> {
     to_js(&analysis(text))
 }
 
+#[cfg(feature = "simulate")]
 /// Predicts which steps of the next build hit the cache, and why. `scenario` (optional) is a
 /// `SimulateScenario`; the `Err` case is a scenario of the wrong shape or a `.dockerignore`
 /// BuildKit refuses.
