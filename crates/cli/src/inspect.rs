@@ -8,8 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use layerlab_image::diff::{self, ImageDiff, Side};
+use layerlab_image::dive::{CiRules, DiveAnalysis, RuleStatus, RuleVerdict};
 use layerlab_image::inspect::{plan, scan_job, Plan};
-use layerlab_image::report::{self, Report};
+use layerlab_image::model::{EntryKind, LayerEntries};
+use layerlab_image::report::{self, Analysis, Report};
 use layerlab_image::scan::{LayerScan, ScanOptions};
 use layerlab_image::source::ReadAt;
 
@@ -60,23 +63,34 @@ struct Options {
     json: bool,
     platform: Option<String>,
     verify: bool,
-    image: Option<String>,
+    images: Vec<String>,
+    ci: bool,
+    ci_config: Option<String>,
+    /// Rule values from the command line, applied over `.dive-ci`.
+    ci_rules: Vec<(String, String)>,
+    files: bool,
+    layer: Option<usize>,
 }
 
-fn parse_args(args: &[String]) -> Result<Options, Failure> {
+fn parse_args(args: &[String], command: &str) -> Result<Options, Failure> {
     let mut options = Options {
         verify: true,
         ..Options::default()
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
         let mut value = |name: &str| {
-            iter.next()
-                .cloned()
+            inline
+                .clone()
+                .or_else(|| iter.next().cloned())
                 .ok_or_else(|| Failure::usage(format!("{name} needs a value")))
         };
-        match arg.as_str() {
-            "-f" | "--format" => match value(arg)?.as_str() {
+        match flag {
+            "-f" | "--format" => match value(flag)?.as_str() {
                 "json" => options.json = true,
                 "tty" => options.json = false,
                 other => {
@@ -85,39 +99,115 @@ fn parse_args(args: &[String]) -> Result<Options, Failure> {
                     )))
                 }
             },
-            "--platform" => options.platform = Some(value(arg)?),
+            "--platform" => options.platform = Some(value(flag)?),
             "--no-verify" => options.verify = false,
-            flag if flag.starts_with('-') && flag.len() > 1 => {
+            "--ci" if command == "inspect" => options.ci = true,
+            "--ci-config" if command == "inspect" => options.ci_config = Some(value(flag)?),
+            "--lowest-efficiency"
+            | "--highest-wasted-bytes"
+            | "--highest-user-wasted-percent"
+            | "--lowestEfficiency"
+            | "--highestWastedBytes"
+            | "--highestUserWastedPercent"
+                if command == "inspect" =>
+            {
+                let rule = value(flag)?;
+                options.ci_rules.push((flag.to_string(), rule));
+            }
+            "--files" if command == "inspect" => options.files = true,
+            "--layer" if command == "inspect" => {
+                let text = value(flag)?;
+                let layer = text.parse().map_err(|_| {
+                    Failure::usage(format!("--layer takes a layer number, not `{text}`"))
+                })?;
+                options.layer = Some(layer);
+            }
+            other if other.starts_with('-') && other.len() > 1 => {
                 return Err(Failure::usage(format!(
-                    "unknown option `{flag}` for inspect"
+                    "unknown option `{other}` for {command}"
                 )));
             }
-            path => {
-                if options.image.replace(path.to_string()).is_some() {
-                    return Err(Failure::usage("inspect takes one IMAGE archive"));
-                }
-            }
+            path => options.images.push(path.to_string()),
         }
+    }
+    if options.layer.is_some() && !options.files {
+        return Err(Failure::usage("--layer goes with --files"));
     }
     Ok(options)
 }
 
 pub fn run(args: &[String]) -> Result<(), Failure> {
-    let options = parse_args(args)?;
-    let path = options
-        .image
-        .clone()
-        .ok_or_else(|| Failure::usage("inspect needs an IMAGE archive"))?;
-    let report = analyze(&path, options.platform.as_deref(), options.verify)?;
-    let mut out = std::io::stdout().lock();
-    let printed = if options.json {
-        serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(std::io::Error::other)
-            .and_then(|()| writeln!(out))
-    } else {
-        write!(out, "{}", tty(&path, &report))
+    let options = parse_args(args, "inspect")?;
+    let [path] = options.images.as_slice() else {
+        return Err(Failure::usage("inspect takes one IMAGE archive"));
     };
-    match printed {
+    let mut rules = CiRules::default();
+    if options.ci {
+        load_dive_ci(options.ci_config.as_deref(), &mut rules)?;
+    }
+    for (rule, value) in &options.ci_rules {
+        rules
+            .set(rule, value)
+            .map_err(|e| Failure::usage(e.to_string()))?;
+    }
+    let inspected = analyze(path, options.platform.as_deref(), options.verify, false)?;
+    let report = &inspected.analysis.report;
+    let verdicts = options.ci.then(|| rules.evaluate(&inspected.analysis.dive));
+    let text = if options.files {
+        files_listing(&inspected, options.layer)?
+    } else if options.json {
+        let mut value = serde_json::to_value(report)
+            .map_err(|e| Failure::error(format!("cannot encode the report: {e}")))?;
+        if let (Some(verdicts), Some(object)) = (&verdicts, value.as_object_mut()) {
+            object.insert(
+                "ci".into(),
+                serde_json::to_value(verdicts).unwrap_or_default(),
+            );
+        }
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    } else if let Some(verdicts) = &verdicts {
+        ci_text(report, &inspected.analysis.dive, verdicts)
+    } else {
+        tty(path, report)
+    };
+    print(&text)?;
+    if verdicts.is_some_and(|v| v.iter().any(|v| v.status == RuleStatus::Fail)) {
+        return Err(Failure::error(""));
+    }
+    Ok(())
+}
+
+/// `layerlab diff A B`: what changed between two image archives.
+pub fn run_diff(args: &[String]) -> Result<(), Failure> {
+    let options = parse_args(args, "diff")?;
+    let [first, second] = options.images.as_slice() else {
+        return Err(Failure::usage("diff takes two IMAGE archives"));
+    };
+    let a = analyze(first, options.platform.as_deref(), options.verify, true)?;
+    let b = analyze(second, options.platform.as_deref(), options.verify, true)?;
+    let (a_layers, b_layers) = (a.layer_entries(), b.layer_entries());
+    let result = diff::diff(
+        &Side {
+            report: &a.analysis.report,
+            merged: &a.analysis.merged,
+            layers: &a_layers,
+        },
+        &Side {
+            report: &b.analysis.report,
+            merged: &b.analysis.merged,
+            layers: &b_layers,
+        },
+    );
+    let text = if options.json {
+        serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"
+    } else {
+        diff_text(first, second, &result)
+    };
+    print(&text)
+}
+
+fn print(text: &str) -> Result<(), Failure> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Failure::error(format!("cannot write the report: {e}")))
         }
@@ -125,12 +215,94 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     }
 }
 
-/// Plans, scans every layer (in parallel when the archive allows it) and builds the report.
-pub fn analyze(path: &str, platform: Option<&str>, verify: bool) -> Result<Report, Failure> {
+/// dive's `.dive-ci`: a `rules:` block of `key: value` lines. Read from `--ci-config`, else
+/// from `.dive-ci` in the current directory when it exists (as dive does).
+fn load_dive_ci(path: Option<&str>, rules: &mut CiRules) -> Result<(), Failure> {
+    let (path, required) = match path {
+        Some(path) => (path, true),
+        None => (".dive-ci", false),
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Failure::error(format!("{path}: {e}"))),
+    };
+    let mut in_rules = false;
+    for (number, line) in text.lines().enumerate() {
+        let content = line.split(" #").next().unwrap_or("").trim_end();
+        if content.trim().is_empty() || content.trim_start().starts_with('#') {
+            continue;
+        }
+        let indented = content.starts_with(' ') || content.starts_with('\t');
+        let Some((key, value)) = content.trim().split_once(':') else {
+            return Err(Failure::error(format!(
+                "{path}:{}: expected `key: value`",
+                number + 1
+            )));
+        };
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        if !indented {
+            in_rules = key == "rules";
+            if !in_rules {
+                return Err(Failure::error(format!(
+                    "{path}:{}: unknown key `{key}` (only `rules:` is read)",
+                    number + 1
+                )));
+            }
+            continue;
+        }
+        if in_rules {
+            rules
+                .set(key.trim(), value)
+                .map_err(|e| Failure::error(format!("{path}:{}: {e}", number + 1)))?;
+        }
+    }
+    Ok(())
+}
+
+/// An analysed archive: the scans are kept for file listings and diffs.
+pub struct Inspected {
+    pub scans: Vec<Option<LayerScan>>,
+    pub plan: Plan,
+    pub analysis: Analysis,
+}
+
+impl Inspected {
+    fn layer_entries(&self) -> Vec<&LayerEntries> {
+        self.plan
+            .layers
+            .iter()
+            .map(|job| {
+                self.scans
+                    .get(job.same_as.unwrap_or(job.index))
+                    .and_then(Option::as_ref)
+                    .map_or(&EMPTY_LAYER, |scan| &scan.layer)
+            })
+            .collect()
+    }
+}
+
+static EMPTY_LAYER: LayerEntries = LayerEntries {
+    entries: Vec::new(),
+    captured: Vec::new(),
+    xattrs: Vec::new(),
+    token_hits: Vec::new(),
+    content_hashes: Vec::new(),
+    has_global_pax_header: false,
+};
+
+/// Plans, scans every layer (in parallel when the archive allows it) and analyses them.
+pub fn analyze(
+    path: &str,
+    platform: Option<&str>,
+    verify: bool,
+    content_hashes: bool,
+) -> Result<Inspected, Failure> {
     let source = FileSource::open(path)?;
     let plan = plan(&source, platform).map_err(|e| Failure::error(format!("{path}: {e}")))?;
     let scan_options = ScanOptions {
         verify,
+        content_hashes,
         ..ScanOptions::default()
     };
     let progress = Progress::new(&plan);
@@ -142,7 +314,12 @@ pub fn analyze(path: &str, platform: Option<&str>, verify: bool) -> Result<Repor
         })
     };
     progress.finish();
-    Ok(report::build(&plan, &scans))
+    let analysis = report::analyze(&plan, &scans);
+    Ok(Inspected {
+        scans,
+        plan,
+        analysis,
+    })
 }
 
 fn scan_in_parallel(
@@ -355,6 +532,162 @@ fn tty(path: &str, report: &Report) -> String {
                 problem.message
             ));
         }
+    }
+    out
+}
+
+/// `TYPE SIZE MODE LAYER PATH`, one line per merged path (or per entry of one layer), by path.
+fn files_listing(inspected: &Inspected, layer: Option<usize>) -> Result<String, Failure> {
+    let mut out = String::new();
+    let mut line =
+        |kind: EntryKind, size: u64, mode: u32, layer: usize, path: &str, link: Option<&str>| {
+            let path = if path.is_empty() { "/" } else { path };
+            out.push_str(&format!(
+                "{:<9} {:>12} {:04o} {:>5} {path}",
+                kind.as_str(),
+                size,
+                mode,
+                layer
+            ));
+            if let Some(link) = link {
+                out.push_str(&format!(" -> {link}"));
+            }
+            out.push('\n');
+        };
+    match layer {
+        None => {
+            for node in &inspected.analysis.merged.nodes {
+                let size = node.resolved_size.unwrap_or(node.size);
+                line(
+                    node.kind,
+                    size,
+                    node.mode,
+                    node.layer,
+                    &node.path,
+                    node.link_target.as_deref(),
+                );
+            }
+        }
+        Some(index) => {
+            let layers = inspected.layer_entries();
+            let Some(entries) = layers.get(index) else {
+                return Err(Failure::usage(format!(
+                    "--layer {index}: the image has {} layer(s), numbered from 0",
+                    layers.len()
+                )));
+            };
+            let mut sorted: Vec<_> = entries.entries.iter().collect();
+            sorted.sort_by(|a, b| a.path.cmp(&b.path));
+            for entry in sorted {
+                line(
+                    entry.kind,
+                    entry.size,
+                    entry.mode,
+                    index,
+                    &entry.path,
+                    entry.link_target.as_deref(),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// dive's CI report: the three numbers, the inefficient files, each rule's verdict.
+fn ci_text(report: &Report, dive: &DiveAnalysis, verdicts: &[RuleVerdict]) -> String {
+    let mut out = String::from("  efficiency: ");
+    out.push_str(&format!("{:.4} %\n", dive.efficiency * 100.0));
+    out.push_str(&format!(
+        "  wastedBytes: {} bytes ({})\n",
+        dive.wasted_bytes,
+        human_bytes(dive.wasted_bytes)
+    ));
+    match dive.user_wasted_percent {
+        Some(ratio) => out.push_str(&format!("  userWastedPercent: {:.4} %\n", ratio * 100.0)),
+        None => out.push_str("  userWastedPercent: n/a (one layer)\n"),
+    }
+    out.push_str(&format!(
+        "  reclaimable (every hidden file version, counted once): {} bytes ({})\n",
+        report.reclaimable_bytes,
+        human_bytes(report.reclaimable_bytes)
+    ));
+    if !dive.inefficiencies.is_empty() {
+        out.push_str("Inefficient Files:\nCount  Wasted Space  File Path\n");
+        for item in dive.inefficiencies.iter().rev() {
+            out.push_str(&format!(
+                "{:<5}  {:>12}  {}\n",
+                item.count,
+                human_bytes(item.cumulative_size),
+                item.path
+            ));
+        }
+    }
+    out.push_str("Results:\n");
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    for verdict in verdicts {
+        let tag = match verdict.status {
+            RuleStatus::Pass => {
+                passed += 1;
+                "PASS"
+            }
+            RuleStatus::Fail => {
+                failed += 1;
+                "FAIL"
+            }
+            RuleStatus::Skip => {
+                skipped += 1;
+                "SKIP"
+            }
+        };
+        out.push_str(&format!("  {tag}: {}", verdict.rule));
+        if verdict.status == RuleStatus::Fail {
+            out.push_str(&format!(": {}", verdict.message));
+        }
+        out.push('\n');
+    }
+    let result = if failed > 0 { "FAIL" } else { "PASS" };
+    out.push_str(&format!(
+        "Result:{result} [Total:{}] [Passed:{passed}] [Failed:{failed}] [Warn:0] [Skipped:{skipped}]\n",
+        verdicts.len()
+    ));
+    out
+}
+
+fn diff_text(first: &str, second: &str, result: &ImageDiff) -> String {
+    let mut out = format!(
+        "{first} -> {second}\nlayers: {} shared, {} only in the first, {} only in the second\n",
+        result.shared_layers.len(),
+        result.only_in_first.len(),
+        result.only_in_second.len()
+    );
+    let signed = |delta: i64| {
+        let sign = if delta < 0 { "-" } else { "+" };
+        format!("{sign}{}", human_bytes(delta.unsigned_abs()))
+    };
+    out.push_str(&format!(
+        "files: {} added, {} removed, {} changed; visible bytes {}, layer blobs {}\n",
+        result.added.len(),
+        result.removed.len(),
+        result.changed.len(),
+        signed(result.size_delta),
+        signed(result.compressed_delta)
+    ));
+    for file in &result.added {
+        let size = file.after.as_ref().map_or(0, |s| s.size);
+        out.push_str(&format!("A {:>10}  {}\n", human_bytes(size), file.path));
+    }
+    for file in &result.removed {
+        let size = file.before.as_ref().map_or(0, |s| s.size);
+        out.push_str(&format!("D {:>10}  {}\n", human_bytes(size), file.path));
+    }
+    for file in &result.changed {
+        let size = file.after.as_ref().map_or(0, |s| s.size);
+        out.push_str(&format!(
+            "M {:>10}  {} ({})\n",
+            human_bytes(size),
+            file.path,
+            file.what.join(", ")
+        ));
     }
     out
 }

@@ -23,7 +23,10 @@ USAGE:
              [--previous-dockerfile FILE] [--build-arg K=V]... [--previous-build-arg K=V]...
              [--base-changed IMAGE]... [--assume-tags-unchanged] [--target STAGE] [--no-cache]
              [--no-cache-filter STAGE]... [-f tty|json] [--no-color] DOCKERFILE|-
-    layerlab inspect [-f tty|json] [--platform OS/ARCH[/VARIANT]] [--no-verify] IMAGE
+    layerlab inspect [-f tty|json] [--platform OS/ARCH[/VARIANT]] [--no-verify]
+             [--ci [--ci-config FILE] [--lowest-efficiency R] [--highest-wasted-bytes SIZE]
+             [--highest-user-wasted-percent R]] [--files [--layer N]] IMAGE
+    layerlab diff [-f tty|json] [--platform P] [--no-verify] IMAGE_A IMAGE_B
     layerlab --version
 
 COMMANDS:
@@ -38,7 +41,13 @@ COMMANDS:
              --disable-ignore-pragma, --file-path-in-report P; --fix / --fix-unsafe.
     rules    Print the rule catalogue.
     inspect  Open a docker or OCI image archive (.tar, also inside .tar.gz/.tar.zst): layers,
-             digests verified (blob, diff_id, config, manifest), problems found.
+             digests verified (blob, diff_id, config, manifest), merged filesystem, waste,
+             dive-compatible numbers, packages, secrets, setuid files, problems found.
+             --ci applies dive's CI rules (defaults 0.9 / disabled / 0.1, `.dive-ci` read
+             when present) and exits 1 when one fails. --files lists the merged tree (or
+             one layer's entries): TYPE SIZE MODE LAYER PATH.
+    diff     What changed between two image archives: shared layers, files added,
+             removed and changed (content compared), size delta.
     simulate Predict which build steps hit the cache and why (the context defaults to the
              Dockerfile's directory; without --previous-build-arg, both builds get --build-arg).
              A FROM of a tag without @sha256 is `may-miss` (BuildKit resolves tags on every
@@ -77,6 +86,7 @@ fn main() -> ExitCode {
         Some("rules") => lint::rules(&args[1..]),
         Some("simulate") => simulate::run(&args[1..]),
         Some("inspect") => inspect::run(&args[1..]),
+        Some("diff") => inspect::run_diff(&args[1..]),
         Some("--version" | "-V") => {
             println!("layerlab {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -489,6 +489,16 @@ pub fn discover<S: ReadAt + ?Sized>(archive: &Archive, source: &S) -> Result<Lay
             walker.candidates = docker;
         }
     }
+    // Docker archives (and OCI indexes without `platform`) name no platform: the config does.
+    for candidate in &mut walker.candidates {
+        if candidate.platform.is_none() {
+            candidate.platform = candidate
+                .config_member
+                .and_then(|member| archive.read(source, member, MAX_JSON_BYTES).ok())
+                .and_then(|bytes| serde_json::from_slice::<Platform>(&bytes).ok())
+                .filter(|p| p.os.is_some() || p.architecture.is_some());
+        }
+    }
     if walker.skipped_attestations > 0 {
         walker.problems.push(Problem::warning(format!(
             "skipped {} attestation manifest(s) (not images)",

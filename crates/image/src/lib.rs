@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod compress;
+pub mod diff;
 pub mod dive;
 pub mod findings;
 pub mod inspect;

@@ -108,6 +108,9 @@ pub struct LayerEntries {
     pub captured: Vec<CapturedFile>,
     pub xattrs: Vec<Xattr>,
     pub token_hits: Vec<TokenHit>,
+    /// A content fingerprint per entry (0 for non-files), when the scan was asked for them;
+    /// empty otherwise.
+    pub content_hashes: Vec<u64>,
     /// The layer has a PAX global header (dive aborts on those).
     pub has_global_pax_header: bool,
 }

@@ -141,14 +141,21 @@ fn check(expected: Option<&str>, actual: Option<&str>) -> Check {
     }
 }
 
+/// The report plus the full analyses it summarises (for file listings, diffs, CI rules).
+pub struct Analysis {
+    pub report: Report,
+    pub merged: Merged,
+    pub dive: DiveAnalysis,
+}
+
 /// Builds the report from the plan and the per-layer scans (indexed like `plan.layers`;
 /// `None` for layers not scanned — duplicates take their twin's scan).
 pub fn build(plan: &Plan, scans: &[Option<LayerScan>]) -> Report {
-    build_with_merged(plan, scans).0
+    analyze(plan, scans).report
 }
 
-/// [`build`], also returning the merged filesystem (for file listings and image diffs).
-pub fn build_with_merged(plan: &Plan, scans: &[Option<LayerScan>]) -> (Report, Merged) {
+/// [`build`], keeping the merged filesystem and dive's analysis.
+pub fn analyze(plan: &Plan, scans: &[Option<LayerScan>]) -> Analysis {
     let mut problems: Vec<Problem> = plan.problems.clone();
     let scan_of = |index: usize| -> Option<&LayerScan> {
         let job = plan.layers.get(index)?;
@@ -280,5 +287,9 @@ pub fn build_with_merged(plan: &Plan, scans: &[Option<LayerScan>]) -> (Report, M
         findings: findings::findings(&entries, &merged),
         problems,
     };
-    (report, merged)
+    Analysis {
+        report,
+        merged,
+        dive,
+    }
 }

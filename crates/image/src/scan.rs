@@ -32,6 +32,8 @@ pub struct ScanOptions {
     pub min_tar_limit: u64,
     /// …and beyond that, at most this many times the compressed size (decompression bombs).
     pub max_expansion_ratio: u64,
+    /// Fingerprint every regular file's content (for image diffs).
+    pub content_hashes: bool,
 }
 
 impl Default for ScanOptions {
@@ -45,6 +47,7 @@ impl Default for ScanOptions {
             max_entries: 5_000_000,
             min_tar_limit: 8 << 30,
             max_expansion_ratio: 2_000,
+            content_hashes: false,
         }
     }
 }
@@ -162,6 +165,7 @@ fn read_entries<R: crate::source::Skip>(
                 value: value.clone(),
             });
         }
+        let mut content_hash = None;
         if entry.kind == EntryKind::File && !header.sparse {
             let capture =
                 (options.capture)(&entry.path) && header.data_len <= options.max_capture_bytes;
@@ -177,6 +181,11 @@ fn read_entries<R: crate::source::Skip>(
                     ok = false;
                     break;
                 }
+                if options.content_hashes {
+                    let mut hasher = ContentHash::default();
+                    hasher.update(&content);
+                    content_hash = Some(hasher.finish());
+                }
                 if let Some(kind) = tokens.and_then(|token_kind| token_kind(&content)) {
                     scan.layer.token_hits.push(TokenHit { entry: index, kind });
                 }
@@ -186,7 +195,21 @@ fn read_entries<R: crate::source::Skip>(
                         bytes: content.clone(),
                     });
                 }
+            } else if options.content_hashes {
+                match hash_content(tar) {
+                    Ok(hash) => content_hash = Some(hash),
+                    Err(e) => {
+                        scan.problems
+                            .push(Problem::error(format!("layer tar is damaged: {e}")));
+                        scan.layer.entries.push(entry);
+                        ok = false;
+                        break;
+                    }
+                }
             }
+        }
+        if options.content_hashes {
+            scan.layer.content_hashes.push(content_hash.unwrap_or(0));
         }
         scan.layer.entries.push(entry);
     }
@@ -199,6 +222,77 @@ fn read_entries<R: crate::source::Skip>(
     }
     notes.report(&mut scan.problems);
     ok
+}
+
+/// A fast 64-bit content fingerprint (not cryptographic): tells image diffs whether two
+/// files with the same path, size and mode hold the same bytes.
+#[derive(Default)]
+struct ContentHash {
+    state: u64,
+    length: u64,
+    tail: [u8; 8],
+    tail_len: usize,
+}
+
+impl ContentHash {
+    const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn mix(&mut self, word: u64) {
+        self.state = (self.state ^ word)
+            .wrapping_mul(Self::MULTIPLIER)
+            .rotate_left(29);
+    }
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        self.length += bytes.len() as u64;
+        if self.tail_len > 0 {
+            let take = (8 - self.tail_len).min(bytes.len());
+            self.tail[self.tail_len..self.tail_len + take].copy_from_slice(&bytes[..take]);
+            self.tail_len += take;
+            bytes = &bytes[take..];
+            if self.tail_len < 8 {
+                return;
+            }
+            self.mix(u64::from_le_bytes(self.tail));
+            self.tail_len = 0;
+        }
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut array = [0u8; 8];
+            array.copy_from_slice(word);
+            self.mix(u64::from_le_bytes(array));
+        }
+        let rest = words.remainder();
+        self.tail[..rest.len()].copy_from_slice(rest);
+        self.tail_len = rest.len();
+    }
+
+    fn finish(mut self) -> u64 {
+        let mut last = [0u8; 8];
+        last[..self.tail_len].copy_from_slice(&self.tail[..self.tail_len]);
+        self.mix(u64::from_le_bytes(last));
+        self.mix(self.length);
+        // A final avalanche so similar inputs spread over all bits.
+        let mut h = self.state;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
+    }
+}
+
+fn hash_content<R: crate::source::Skip>(
+    tar: &mut TarReader<R>,
+) -> Result<u64, crate::tar::TarError> {
+    let mut hasher = ContentHash::default();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = tar.read_data(&mut chunk)?;
+        if n == 0 {
+            return Ok(hasher.finish());
+        }
+        hasher.update(&chunk[..n]);
+    }
 }
 
 fn read_content<R: crate::source::Skip>(
@@ -348,6 +442,22 @@ mod tests {
         assert_eq!((path.as_str(), notes.traversal.0), ("etc/shadow", 1));
         let (path, notes) = clean("a/../b");
         assert_eq!((path.as_str(), notes.traversal.0), ("b", 0));
+    }
+
+    #[test]
+    fn content_hashes_do_not_depend_on_chunking() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut whole = ContentHash::default();
+        whole.update(&data);
+        let mut pieces = ContentHash::default();
+        for piece in data.chunks(13) {
+            pieces.update(piece);
+        }
+        let whole = whole.finish();
+        assert_eq!(whole, pieces.finish());
+        let mut other = ContentHash::default();
+        other.update(&data[..999]);
+        assert_ne!(whole, other.finish());
     }
 
     #[test]
