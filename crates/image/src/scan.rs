@@ -88,7 +88,10 @@ pub fn scan_layer(
         }
         Ok((compression, decoder)) => {
             scan.compression = Some(compression);
-            let uncompressed = Hashing::new(decoder, options.verify).with_limit(limit);
+            // An uncompressed blob is its own tar stream: its blob digest is the diff_id, so
+            // hash it once.
+            let plain = compression == Compression::None;
+            let uncompressed = Hashing::new(decoder, options.verify && !plain).with_limit(limit);
             let mut tar = TarReader::new(ReadThrough::new(uncompressed));
             let entries_ok = read_entries(&mut tar, options, &mut scan);
             let mut uncompressed = tar.into_inner().into_inner();
@@ -108,6 +111,10 @@ pub fn scan_layer(
             if entries_ok && drained_ok {
                 scan.diff_id = diff_id;
             }
+            if plain {
+                // Filled in from the blob digest below, once the blob is drained.
+                scan.diff_id = None;
+            }
             entries_ok && drained_ok
         }
     };
@@ -118,6 +125,9 @@ pub fn scan_layer(
     }
     let (blob_digest, blob_size, _) = raw.finish();
     scan.blob_size = blob_size;
+    if scan.compression == Some(Compression::None) && stream_ok && blob_size == scan.tar_size {
+        scan.diff_id = blob_digest.clone();
+    }
     scan.blob_digest = blob_digest;
     if !stream_ok {
         scan.diff_id = None;
