@@ -1,100 +1,101 @@
-use std::rc::Rc;
+//! The page: a top bar with the views, and the view chosen by the URL hash (`#/<view>`;
+//! anything unknown is the playground), so each view has a link of its own. A new view is a
+//! `View` variant, its hash and label, and its component in the `match` below.
 
-use gloo_timers::callback::Timeout;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::diagnostics::Diagnostics;
-use crate::components::editor::{self, Editor};
-use crate::components::outline::Outline;
-use crate::components::status::Status;
-use crate::components::Selection;
-use crate::hooks::use_parser;
-use crate::sample::SAMPLE_DOCKERFILE;
-use crate::text::{line_range, utf16_offset, Utf16Range};
+use crate::components::playground::Playground;
 
-/// Quiet time after the last keystroke before the text goes to the parser.
-const DEBOUNCE_MS: u32 = 100;
+/// The app's views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Playground,
+}
 
-/// The playground: editor on the left, problems and outline on the right.
-#[component]
-pub fn App() -> Html {
-    let text = use_state(|| AttrValue::from(SAMPLE_DOCKERFILE));
-    let parser = use_parser();
-    let editor_ref = use_node_ref();
-    // Replacing the timeout drops (and so cancels) the previous one.
-    let debounce = use_mut_ref(|| None::<Timeout>);
+/// Every view, in tab order.
+const VIEWS: [View; 1] = [View::Playground];
 
-    {
-        let parser = parser.clone();
-        use_effect_with((), move |_| parser.submit(SAMPLE_DOCKERFILE.to_owned()));
+impl View {
+    /// The view a URL hash names.
+    pub fn from_hash(hash: &str) -> View {
+        let route = hash
+            .trim_start_matches('#')
+            .split(['?', '&'])
+            .next()
+            .unwrap_or("");
+        VIEWS
+            .into_iter()
+            .find(|view| view.hash().trim_start_matches('#') == route)
+            .unwrap_or(View::Playground)
     }
 
-    // Both callbacks are made once: a new callback on every keystroke would count as new
-    // props and re-render every outline row.
-    let on_input = {
-        let (set_text, parser) = (text.setter(), parser.clone());
-        use_callback((), move |value: String, _| {
-            set_text.set(AttrValue::from(value.clone()));
-            let parser = parser.clone();
-            *debounce.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || parser.submit(value)));
-        })
-    };
+    fn hash(self) -> &'static str {
+        match self {
+            View::Playground => "#/",
+        }
+    }
 
-    // Resolved against the text in the editor now, which the selection applies to.
-    let on_select = {
-        let editor_ref = editor_ref.clone();
-        use_callback((), move |selection: Selection, _| {
-            if let Some(text) = editor::text(&editor_ref) {
-                let (range, line) = resolve(&text, selection);
-                editor::select(&editor_ref, range, line);
+    fn label(self) -> &'static str {
+        match self {
+            View::Playground => "Dockerfile",
+        }
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> Html {
+    let view = use_state(|| View::from_hash(&current_hash()));
+    {
+        // Back/forward and typed links switch views too.
+        let view = view.setter();
+        use_effect_with((), move |_| {
+            let listener =
+                Closure::<dyn Fn()>::new(move || view.set(View::from_hash(&current_hash())));
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
             }
-        })
-    };
-
-    let state = parser.state();
-    let parsed = state.parsed.as_ref();
-    let report = parsed.map(|p| Rc::clone(&p.report));
-    let up_to_date = parsed.is_some_and(|p| *p.text == **text);
-
+            move || {
+                if let Some(window) = window {
+                    let _ = window.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    let tabs = VIEWS.map(|tab| {
+        let current = *view == tab;
+        html! {
+            <a href={tab.hash()} class={classes!("tab", current.then_some("current"))}
+               aria-current={current.then_some("page")} data-testid="view-tab">
+                { tab.label() }
+            </a>
+        }
+    });
     html! {
         <div class="app">
             <header class="topbar">
                 <h1 class="brand">{ "layerlab" }</h1>
-                <span class="tagline">{ "Dockerfile playground — parsed in your browser, as BuildKit does" }</span>
-                <Status
-                    {up_to_date}
-                    has_report={parsed.is_some()}
-                    failed={state.error.as_ref().is_some_and(|e| e.concerns(&text))}
-                    elapsed_ms={parsed.map(|p| p.elapsed_ms)}
-                    version={state.version.clone().map(AttrValue::from)}
-                />
+                <nav class="tabs" aria-label="Views">{ for tabs }</nav>
             </header>
-            if let Some(error) = &state.error {
-                <p class="alert" role="alert" data-testid="parser-error">{ error.message.clone() }</p>
+            {
+                match *view {
+                    View::Playground => html! { <Playground /> },
+                }
             }
-            <main class="workspace">
-                <section class="editor-pane" aria-label="Editor">
-                    <Editor value={(*text).clone()} {on_input} node_ref={editor_ref} />
-                </section>
-                <aside class="side-pane">
-                    <Diagnostics report={report.clone()} on_select={on_select.clone()} />
-                    <Outline {report} {on_select} />
-                </aside>
-            </main>
         </div>
-    }
-}
-
-/// The UTF-16 range to select and the line to scroll to.
-fn resolve(text: &str, selection: Selection) -> (Utf16Range, u32) {
-    match selection {
-        Selection::Lines { first, last } => (line_range(text, first, last), first),
-        Selection::Range { start, end } => {
-            let range = Utf16Range {
-                start: utf16_offset(text, start.line, start.utf16_column),
-                end: utf16_offset(text, end.line, end.utf16_column),
-            };
-            (range, start.line)
-        }
     }
 }

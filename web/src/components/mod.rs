@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod editor;
 pub mod outline;
 pub mod panel;
+pub mod playground;
 pub mod status;
 
 use std::rc::Rc;
