@@ -196,7 +196,13 @@ fn read_entries<R: crate::source::Skip>(
                     hasher.update(&content);
                     content_hash = Some(hasher.finish());
                 }
-                if let Some(kind) = tokens.and_then(|token_kind| token_kind(&content)) {
+                // Tokens live in text: a NUL in the first 8 KiB means a binary (ELF, images,
+                // archives), whose bytes would only cost time and false alarms.
+                let text = !content.iter().take(8192).any(|&b| b == 0);
+                if let Some(kind) = tokens
+                    .filter(|_| text)
+                    .and_then(|token_kind| token_kind(&content))
+                {
                     scan.layer.token_hits.push(TokenHit { entry: index, kind });
                 }
                 if capture {
