@@ -9,6 +9,7 @@ pub mod archive;
 pub mod compress;
 pub mod diff;
 pub mod dive;
+pub mod entry_content;
 pub mod findings;
 pub mod inspect;
 pub mod layout;
