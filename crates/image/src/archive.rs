@@ -188,6 +188,30 @@ impl Archive {
         None
     }
 
+    /// Why [`Archive::resolve`] found nothing for `name`, worded to follow the name.
+    pub fn unresolved_reason(&self, name: &str) -> &'static str {
+        let mut current = normalize_name(name.as_bytes());
+        for _ in 0..16 {
+            let Some(member) = self
+                .by_name
+                .get(&current)
+                .and_then(|&i| self.members.get(i))
+            else {
+                return if current == normalize_name(name.as_bytes()) {
+                    "is missing from the archive"
+                } else {
+                    "is a link to a member missing from the archive"
+                };
+            };
+            match (&member.kind, &member.link) {
+                (MemberKind::Symlink, Some(target)) => current = join_link(&current, target),
+                (MemberKind::Hardlink, Some(target)) => current = normalize_name(target.as_bytes()),
+                _ => return "is present",
+            }
+        }
+        "is a symlink loop"
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
     }

@@ -192,8 +192,9 @@ pub fn plan<S: ReadAt + ?Sized>(source: &S, platform: Option<&str>) -> Result<Pl
             .map(|member| (member.offset, member.size));
         if reference.member.is_none() {
             problems.push(Problem::error(format!(
-                "layer {index}: blob {:?} is missing from the archive",
-                reference.name
+                "layer {index}: blob {:?} {}",
+                reference.name,
+                archive.unresolved_reason(&reference.name)
             )));
         }
         let same_as = layers

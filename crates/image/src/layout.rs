@@ -204,7 +204,8 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
     fn read_member(&mut self, name: &str) -> Option<Vec<u8>> {
         let Some(index) = self.archive.resolve(name) else {
             self.problems.push(Problem::error(format!(
-                "{name} is referenced but missing from the archive"
+                "{name} is referenced but {}",
+                self.archive.unresolved_reason(name)
             )));
             return None;
         };
@@ -325,7 +326,8 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
         let config_member = self.archive.resolve(&config_name);
         if config_member.is_none() {
             self.problems.push(Problem::error(format!(
-                "{name}: config blob {config_name} is missing from the archive"
+                "{name}: config blob {config_name} {}",
+                self.archive.unresolved_reason(&config_name)
             )));
         }
         let layers = manifest
@@ -393,7 +395,8 @@ impl<S: ReadAt + ?Sized> Walker<'_, S> {
                 let config_member = self.archive.resolve(&config_name);
                 if config_member.is_none() {
                     self.problems.push(Problem::error(format!(
-                        "manifest.json: config {config_name:?} is missing from the archive"
+                        "manifest.json: config {config_name:?} {}",
+                        self.archive.unresolved_reason(&config_name)
                     )));
                 }
                 let layers = item

@@ -615,6 +615,63 @@ mod tests {
         assert_eq!(parse_number(b"12a"), None);
     }
 
+    /// Recomputes a hand-edited header's checksum.
+    fn reseal(block: &mut [u8; 512]) {
+        block[148..156].copy_from_slice(b"        ");
+        let sum: u32 = block.iter().map(|&b| u32::from(b)).sum();
+        block[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+    }
+
+    #[test]
+    fn old_gnu_sparse_files_report_their_logical_size_and_skip_their_maps() {
+        let mut tar = Vec::new();
+        // 1 KiB of data stored for a 1 MiB file, with one extension block of sparse map.
+        let mut block = header(b"sparse.img", b'S', 1024, b"");
+        block[257..265].copy_from_slice(b"ustar  \0");
+        block[483..494].copy_from_slice(format!("{:011o}", 1u64 << 20).as_bytes());
+        block[482] = 1;
+        reseal(&mut block);
+        tar.extend_from_slice(&block);
+        tar.extend_from_slice(&[0; 512]); // the extension block (its own flag at 504 is 0)
+        tar.extend_from_slice(&[b'd'; 1024]);
+        entry(&mut tar, b"after", b'0', b"x");
+        tar.extend_from_slice(&[0; 1024]);
+        let (headers, result) = read_all(&tar);
+        result.expect("valid");
+        assert_eq!(
+            (headers[0].size, headers[0].data_len, headers[0].sparse),
+            (1 << 20, 1024, true)
+        );
+        assert_eq!(headers[1].name, b"after");
+    }
+
+    #[test]
+    fn pax_sparse_and_large_sizes() {
+        let mut tar = Vec::new();
+        let records = [
+            pax_record("GNU.sparse.major", "1"),
+            pax_record("GNU.sparse.minor", "0"),
+            pax_record("GNU.sparse.name", "real/name.bin"),
+            pax_record("GNU.sparse.realsize", "10000000000"),
+        ]
+        .concat();
+        entry(&mut tar, b"PaxHeaders/x", b'x', records.as_bytes());
+        entry(&mut tar, b"GNUSparseFile.0/name.bin", b'0', &[7; 600]);
+        // A PAX size beyond the 8 GiB an octal field holds.
+        let big = pax_record("size", "9000000000");
+        entry(&mut tar, b"PaxHeaders/y", b'x', big.as_bytes());
+        tar.extend_from_slice(&header(b"huge.bin", b'0', 0, b""));
+        let (headers, result) = read_all(&tar);
+        assert_eq!(headers[0].name, b"real/name.bin");
+        assert_eq!(
+            (headers[0].size, headers[0].data_len, headers[0].sparse),
+            (10_000_000_000, 600, true)
+        );
+        assert_eq!(headers[1].size, 9_000_000_000);
+        // The huge file's data is not there: a clear truncation error, not a hang.
+        assert!(result.expect_err("truncated").message.contains("truncated"));
+    }
+
     #[test]
     fn missing_end_marker_is_noted() {
         let mut tar = Vec::new();

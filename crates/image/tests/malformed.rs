@@ -332,3 +332,46 @@ fn platform_choice_lists_what_is_there() {
     let err = plan(&bytes, Some("linux/s390x")).expect_err("no such platform");
     assert!(err.0.contains("linux/amd64"), "{err}");
 }
+
+#[test]
+fn symlink_loops_and_enormous_json_are_named() {
+    // A legacy archive whose layer is a symlink loop, and whose config is a 17 MiB JSON.
+    let mut builder = tar::Builder::new(Vec::new());
+    let manifest = json!([{"Config": "config.json", "RepoTags": [], "Layers": ["a/layer.tar"]}]);
+    let manifest = serde_json::to_vec(&manifest).unwrap();
+    let mut header = tar::Header::new_ustar();
+    header.set_size(manifest.len() as u64);
+    builder
+        .append_data(&mut header, "manifest.json", manifest.as_slice())
+        .unwrap();
+    for (link, target) in [
+        ("a/layer.tar", "../b/layer.tar"),
+        ("b/layer.tar", "../a/layer.tar"),
+    ] {
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_size(0);
+        builder.append_link(&mut header, link, target).unwrap();
+    }
+    let mut big = b"{\"pad\": \"".to_vec();
+    big.resize(17 << 20, b'x');
+    big.extend_from_slice(b"\"}");
+    let mut header = tar::Header::new_ustar();
+    header.set_size(big.len() as u64);
+    builder
+        .append_data(&mut header, "config.json", big.as_slice())
+        .unwrap();
+    let bytes = builder.into_inner().unwrap();
+    let plan = plan(&bytes, None).unwrap();
+    let messages: Vec<&str> = plan.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("symlink loop")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("config.json") && m.contains("limit")),
+        "{messages:?}"
+    );
+}
