@@ -106,6 +106,12 @@ pub fn plan<S: ReadAt + ?Sized>(source: &S, platform: Option<&str>) -> Result<Pl
     let mut problems = archive.problems.clone();
     problems.extend(layout_problems);
     let (chosen, candidate) = layout::choose(&candidates, platform).map_err(InspectError)?;
+    for artifact in candidates.iter().filter(|c| c.is_artifact()) {
+        problems.push(Problem::warning(format!(
+            "an artifact manifest (config type {}) is listed but not applied: it is not an image",
+            artifact.config_media_type.as_deref().unwrap_or("unknown")
+        )));
+    }
     let candidate = candidate.clone();
 
     let mut config = ImageConfig::default();

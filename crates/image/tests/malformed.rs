@@ -11,7 +11,7 @@ use layerlab_image::model::{EntryKind, Severity};
 use layerlab_image::report::{self, Report};
 use layerlab_image::scan::{LayerScan, ScanOptions};
 use serde_json::json;
-use support::archives::{blob_path, gzip, layer_tar, noise, oci_archive, Outer};
+use support::archives::{blob_path, gzip, layer_tar, noise, oci_archive, oci_archive_with, Outer};
 
 fn inspect_bytes(bytes: &Vec<u8>, options: &ScanOptions) -> (Plan, Vec<Option<LayerScan>>, Report) {
     let plan = plan(bytes, None).unwrap_or_else(|e| panic!("plan failed: {e}"));
@@ -373,5 +373,42 @@ fn symlink_loops_and_enormous_json_are_named() {
             .iter()
             .any(|m| m.contains("config.json") && m.contains("limit")),
         "{messages:?}"
+    );
+}
+
+#[test]
+fn artifacts_are_listed_not_applied() {
+    let empty = b"{}".to_vec();
+    let artifact = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": "application/vnd.example.sbom",
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": sha256_digest(&empty), "size": 2},
+        "layers": []
+    }))
+    .unwrap();
+    let descriptor = json!({
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": sha256_digest(&artifact), "size": artifact.len(),
+    });
+    let empty_blob = blob_path(&sha256_digest(&empty));
+    let bytes = oci_archive_with(
+        &two_layers(),
+        |_, outer| {
+            outer.add(&empty_blob, empty.clone());
+        },
+        vec![(descriptor, artifact)],
+    );
+    let (plan, _, report) = inspect_bytes(&bytes, &ScanOptions::default());
+    assert_eq!(plan.candidates.len(), 2);
+    assert!(plan.candidate().is_some_and(|c| !c.is_artifact()));
+    assert_eq!(report.platforms, ["linux/amd64"]);
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("application/vnd.oci.empty.v1+json")),
+        "{:?}",
+        report.problems
     );
 }

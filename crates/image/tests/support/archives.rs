@@ -71,6 +71,15 @@ pub fn oci_archive(
     layers: &[Vec<u8>],
     tamper: impl FnOnce(&mut serde_json::Value, &mut Outer),
 ) -> Vec<u8> {
+    oci_archive_with(layers, tamper, Vec::new())
+}
+
+/// [`oci_archive`] whose index also lists `extra` manifests (descriptor, blob).
+pub fn oci_archive_with(
+    layers: &[Vec<u8>],
+    tamper: impl FnOnce(&mut serde_json::Value, &mut Outer),
+    extra: Vec<(serde_json::Value, Vec<u8>)>,
+) -> Vec<u8> {
     let blobs: Vec<Vec<u8>> = layers.iter().map(|l| gzip(l)).collect();
     let config = json!({
         "architecture": "amd64", "os": "linux",
@@ -89,11 +98,21 @@ pub fn oci_archive(
     let mut outer = Outer::new();
     tamper(&mut manifest, &mut outer);
     let manifest_bytes = serde_json::to_vec(&manifest).unwrap();
-    let index = json!({"schemaVersion": 2, "manifests": [{
+    let mut index = json!({"schemaVersion": 2, "manifests": [{
         "mediaType": "application/vnd.oci.image.manifest.v1+json",
         "digest": sha256_digest(&manifest_bytes), "size": manifest_bytes.len(),
         "platform": {"os": "linux", "architecture": "amd64"}
     }]});
+    for (descriptor, blob) in extra {
+        if let Some(list) = index["manifests"].as_array_mut() {
+            list.push(descriptor.clone());
+        }
+        let digest = descriptor["digest"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        outer.add(&blob_path(&digest), blob);
+    }
     outer
         .add("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec())
         .add("index.json", serde_json::to_vec(&index).unwrap())
