@@ -388,14 +388,17 @@ impl Progress {
         }
     }
 
+    fn state(&self) -> std::sync::MutexGuard<'_, ProgressState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn update(&self, layer: usize, done: u64, total: u64) {
         if !self.enabled {
             return;
         }
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self.state();
         if let Some(slot) = state.done.get_mut(layer) {
             *slot = (done, total);
         }
@@ -413,10 +416,7 @@ impl Progress {
         if !self.enabled {
             return;
         }
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self.state();
         // Clear the bars: the report follows on stdout.
         let mut err = std::io::stderr().lock();
         if state.drawn_lines > 0 {

@@ -175,59 +175,31 @@ fn read_entries<R: crate::source::Skip>(
                 value: value.clone(),
             });
         }
-        let mut content_hash = None;
-        if entry.kind == EntryKind::File && !header.sparse {
-            let capture =
-                (options.capture)(&entry.path) && header.data_len <= options.max_capture_bytes;
-            let tokens = options
-                .token_kind
-                .filter(|_| header.data_len <= options.max_token_file_bytes);
-            if capture || tokens.is_some() {
-                content.clear();
-                if let Err(e) = read_content(tar, &mut content) {
-                    scan.problems
-                        .push(Problem::error(format!("layer tar is damaged: {e}")));
-                    scan.layer.entries.push(entry);
-                    ok = false;
-                    break;
-                }
-                if options.content_hashes {
-                    let mut hasher = ContentHash::default();
-                    hasher.update(&content);
-                    content_hash = Some(hasher.finish());
-                }
-                // Tokens live in text: a NUL in the first 8 KiB means a binary (ELF, images,
-                // archives), whose bytes would only cost time and false alarms.
-                let text = !content.iter().take(8192).any(|&b| b == 0);
-                if let Some(kind) = tokens
-                    .filter(|_| text)
-                    .and_then(|token_kind| token_kind(&content))
-                {
-                    scan.layer.token_hits.push(TokenHit { entry: index, kind });
-                }
-                if capture {
-                    scan.layer.captured.push(CapturedFile {
-                        entry: index,
-                        bytes: content.clone(),
-                    });
-                }
-            } else if options.content_hashes {
-                match hash_content(tar) {
-                    Ok(hash) => content_hash = Some(hash),
-                    Err(e) => {
-                        scan.problems
-                            .push(Problem::error(format!("layer tar is damaged: {e}")));
-                        scan.layer.entries.push(entry);
-                        ok = false;
-                        break;
-                    }
-                }
-            }
-        }
+        let content_hash = if entry.kind == EntryKind::File && !header.sparse {
+            read_file(
+                tar,
+                &header,
+                &entry.path,
+                index,
+                options,
+                &mut content,
+                &mut scan.layer,
+            )
+        } else {
+            Ok(None)
+        };
         if options.content_hashes {
-            scan.layer.content_hashes.push(content_hash.unwrap_or(0));
+            scan.layer
+                .content_hashes
+                .push(content_hash.as_ref().ok().copied().flatten().unwrap_or(0));
         }
         scan.layer.entries.push(entry);
+        if let Err(e) = content_hash {
+            scan.problems
+                .push(Problem::error(format!("layer tar is damaged: {e}")));
+            ok = false;
+            break;
+        }
     }
     scan.layer.entries.truncate(options.max_entries);
     scan.layer.has_global_pax_header = tar.saw_global_header;
@@ -238,6 +210,53 @@ fn read_entries<R: crate::source::Skip>(
     }
     notes.report(&mut scan.problems);
     ok
+}
+
+/// Reads what the options want of a regular file's data: captured content, a secret-token
+/// search, a content fingerprint (returned). Data nobody wants is left for the tar reader to
+/// skip.
+fn read_file<R: crate::source::Skip>(
+    tar: &mut TarReader<R>,
+    header: &TarHeader,
+    path: &str,
+    index: usize,
+    options: &ScanOptions,
+    content: &mut Vec<u8>,
+    layer: &mut LayerEntries,
+) -> Result<Option<u64>, crate::tar::TarError> {
+    let capture = (options.capture)(path) && header.data_len <= options.max_capture_bytes;
+    let tokens = options
+        .token_kind
+        .filter(|_| header.data_len <= options.max_token_file_bytes);
+    if !capture && tokens.is_none() {
+        return if options.content_hashes {
+            hash_content(tar).map(Some)
+        } else {
+            Ok(None)
+        };
+    }
+    content.clear();
+    read_content(tar, content)?;
+    // Tokens live in text: a NUL in the first 8 KiB means a binary (ELF, images, archives),
+    // whose bytes would only cost time and false alarms.
+    let text = !content.iter().take(8192).any(|&b| b == 0);
+    if let Some(kind) = tokens
+        .filter(|_| text)
+        .and_then(|token_kind| token_kind(content))
+    {
+        layer.token_hits.push(TokenHit { entry: index, kind });
+    }
+    if capture {
+        layer.captured.push(CapturedFile {
+            entry: index,
+            bytes: content.clone(),
+        });
+    }
+    Ok(options.content_hashes.then(|| {
+        let mut hasher = ContentHash::default();
+        hasher.update(content);
+        hasher.finish()
+    }))
 }
 
 /// A fast 64-bit content fingerprint (not cryptographic): tells image diffs whether two
