@@ -556,7 +556,7 @@ fn files_listing(inspected: &Inspected, layer: Option<usize>) -> Result<String, 
         };
     match layer {
         None => {
-            for node in &inspected.analysis.merged.nodes {
+            for node in inspected.analysis.merged.nodes() {
                 let size = node.resolved_size.unwrap_or(node.size);
                 line(
                     node.kind,

@@ -175,10 +175,9 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> ImageDiff {
         ..ImageDiff::default()
     };
     // Both node lists are sorted by path: walk them together.
-    let (mut i, mut j) = (0, 0);
-    let (left, right) = (&a.merged.nodes, &b.merged.nodes);
+    let (mut left, mut right) = (a.merged.nodes().peekable(), b.merged.nodes().peekable());
     loop {
-        let order = match (left.get(i), right.get(j)) {
+        let order = match (left.peek(), right.peek()) {
             (None, None) => break,
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
@@ -186,42 +185,38 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> ImageDiff {
         };
         match order {
             Ordering::Less => {
-                if let Some(node) = left.get(i) {
+                if let Some(node) = left.next() {
                     result.removed.push(FileDiff {
-                        path: node.path.clone(),
-                        before: Some(state(node)),
+                        before: Some(state(&node)),
+                        path: node.path,
                         after: None,
                         what: Vec::new(),
                     });
                 }
-                i += 1;
             }
             Ordering::Greater => {
-                if let Some(node) = right.get(j) {
+                if let Some(node) = right.next() {
                     result.added.push(FileDiff {
-                        path: node.path.clone(),
                         before: None,
-                        after: Some(state(node)),
+                        after: Some(state(&node)),
+                        path: node.path,
                         what: Vec::new(),
                     });
                 }
-                j += 1;
             }
             Ordering::Equal => {
-                if let (Some(x), Some(y)) = (left.get(i), right.get(j)) {
-                    let what = changes(a, x, b, y);
+                if let (Some(x), Some(y)) = (left.next(), right.next()) {
+                    let what = changes(a, &x, b, &y);
                     // A directory only re-stamped by a later layer is not a change.
                     if !what.is_empty() {
                         result.changed.push(FileDiff {
-                            path: x.path.clone(),
-                            before: Some(state(x)),
-                            after: Some(state(y)),
+                            before: Some(state(&x)),
+                            after: Some(state(&y)),
+                            path: x.path,
                             what,
                         });
                     }
                 }
-                i += 1;
-                j += 1;
             }
         }
     }

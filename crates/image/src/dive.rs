@@ -10,19 +10,19 @@
 //! whiteouts against is `trees[0]` stacked with `trees[0..i]` (so layer 0's whiteouts see
 //! layer 0 itself).
 //!
-//! dive copies the whole merged tree for every whiteout (about 2N trees). Here one stacked tree
-//! grows layer by layer, whiteout sizes come from range sums over it, and each layer's tree is
-//! visited once in dive's order (children first, names sorted by bytes).
+//! dive copies the whole merged tree for every whiteout (about 2N trees). Here paths are
+//! interned once (`path_tree`), one stacked tree grows layer by layer, whiteout sizes come from
+//! one walk per outermost removed directory, and each layer's tree is visited once in dive's
+//! order (children first, names sorted by bytes).
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::ops::Bound;
 
 use serde::Serialize;
 
 use crate::model::{EntryKind, LayerEntries};
+use crate::path_tree::{DirCache, LiveSet, NodeId, PathTree, ROOT};
 
 /// A path dive saw in two or more layers (dive's `fileReference`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -86,45 +86,59 @@ impl DiveAnalysis {
 
 /// Computes dive's numbers for `layers` in manifest order.
 pub fn analyze(layers: &[&LayerEntries]) -> DiveAnalysis {
-    let mut stats: HashMap<String, PathStat> = HashMap::new();
+    let mut paths = PathTree::default();
+    let mut sightings: Vec<Sighting> = Vec::new();
     let mut layer_sizes = Vec::with_capacity(layers.len());
     let mut stopped_early = Vec::new();
-    let mut stacked = DiveTree::default();
+    let mut stacked = StackedTree::default();
+    let mut tree = LayerTree::default();
     for (layer_index, layer) in layers.iter().enumerate() {
-        let (tree, size) = DiveTree::from_layer(layer);
+        let size = tree.fill(&mut paths, layer);
         layer_sizes.push(size);
         if layer_index == 0 {
-            stacked = tree.clone();
+            stacked.copy_layer(&paths, &tree);
         }
-        let order = tree.child_first_order();
+        let order = paths.child_first_order(tree.members.clone());
         count_leaves(
+            &mut paths,
             &tree,
             &order,
             &stacked,
             layer_index,
-            &mut stats,
+            &mut sightings,
             &mut stopped_early,
         );
-        stacked.stack(&tree, &order);
+        stacked.stack(&paths, &tree, &order);
     }
+    drop((stacked, tree));
 
     let (mut min_sum, mut cumulative_sum) = (0i64, 0u64);
     let mut inefficiencies = Vec::new();
-    for (path, stat) in stats {
+    sightings.sort_unstable_by_key(|s| s.key);
+    for group in sightings.chunk_by(|a, b| a.key.path_key() == b.key.path_key()) {
+        let mut stat = PathStat::default();
+        for sighting in group.iter().filter(|s| s.key.counted()) {
+            stat.cumulative = stat.cumulative.saturating_add(sighting.size);
+            stat.min = Some(stat.min.map_or(sighting.size, |min| min.min(sighting.size)));
+            stat.count += 1;
+        }
         let min = stat
             .min
             .map_or(-1, |min| i64::try_from(min).unwrap_or(i64::MAX));
         min_sum = min_sum.saturating_add(min);
         cumulative_sum = cumulative_sum.saturating_add(stat.cumulative);
         if stat.count >= 2 {
-            inefficiencies.push(Inefficiency {
-                path,
-                count: stat.count,
-                cumulative_size: stat.cumulative,
-                min_size: stat.min.unwrap_or(0),
-            });
+            if let Some(first) = group.first() {
+                inefficiencies.push(Inefficiency {
+                    path: first.key.dive_path(&paths),
+                    count: stat.count,
+                    cumulative_size: stat.cumulative,
+                    min_size: stat.min.unwrap_or(0),
+                });
+            }
         }
     }
+    drop(sightings);
     inefficiencies.sort_by(|a, b| {
         a.cumulative_size
             .cmp(&b.cumulative_size)
@@ -174,83 +188,118 @@ struct PathStat {
     count: u64,
 }
 
-/// Visits the leaves of one layer's tree in dive's order and adds their sizes to `stats`.
+/// dive's key for a path's statistics: a node, plus whether dive's path ends in `/` (a bare
+/// `.wh.` leaf names its directory so), plus whether this sighting counts a size (dive also
+/// registers the path a stopped visit failed on, with no size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct StatKey(u64);
+
+impl StatKey {
+    fn new(node: NodeId, trailing_slash: bool, counted: bool) -> Self {
+        StatKey(u64::from(node) << 2 | u64::from(trailing_slash) << 1 | u64::from(counted))
+    }
+
+    /// The key without the `counted` bit.
+    fn path_key(self) -> u64 {
+        self.0 >> 1
+    }
+
+    fn counted(self) -> bool {
+        self.0 & 1 != 0
+    }
+
+    /// dive's `Node.Path()`: `/` and the names.
+    fn dive_path(self, paths: &PathTree) -> String {
+        let node = NodeId::try_from(self.0 >> 2).unwrap_or(ROOT);
+        let mut path = String::from("/");
+        paths.write_path(node, &mut path);
+        if self.0 & 2 != 0 && node != ROOT {
+            path.push('/');
+        }
+        path
+    }
+}
+
+/// One leaf dive counted (or registered) in one layer.
+struct Sighting {
+    key: StatKey,
+    size: u64,
+}
+
+/// Visits the leaves of one layer's tree in dive's order and records their sizes.
 fn count_leaves(
-    tree: &DiveTree,
-    order: &[&str],
-    stacked: &DiveTree,
+    paths: &mut PathTree,
+    tree: &LayerTree,
+    order: &[(NodeId, bool)],
+    stacked: &StackedTree,
     layer_index: usize,
-    stats: &mut HashMap<String, PathStat>,
+    sightings: &mut Vec<Sighting>,
     stopped_early: &mut Vec<StoppedEarly>,
 ) {
     // First the leaves dive reaches and the stacked node each whiteout names, then the sizes
-    // (whiteout sizes are range sums computed together, so nested whiteouts stay linear).
-    let mut visited: Vec<(String, Leaf)> = Vec::new();
-    let mut previous: Option<&str> = None;
-    for &key in order {
-        // Children come right before their parent, so the last child is the previous key.
-        let is_leaf = previous.is_none_or(|prev| split_parent(prev).0 != key);
-        previous = Some(key);
-        if !is_leaf {
+    // (whiteout sizes are subtree sums computed together, so nested whiteouts stay linear).
+    let mut visited: Vec<(StatKey, Leaf)> = Vec::new();
+    for &(id, has_children) in order {
+        if has_children {
             continue;
         }
-        let (parent, name) = split_parent(key);
-        let Some(removed) = name.strip_prefix(".wh.") else {
-            let size = tree.nodes.get(key).map_or(0, |info| info.size);
-            visited.push((dive_path(key), Leaf::Sized(size)));
+        let Some(removed) = paths.name(id).strip_prefix(".wh.") else {
+            visited.push((StatKey::new(id, false, true), Leaf::Sized(tree.size(id))));
             continue;
         };
-        let raw = if parent.is_empty() {
-            removed.to_owned()
+        let parent = paths.parent(id).unwrap_or(ROOT);
+        // A bare `.wh.` names its own directory (`/dir/` in dive's path).
+        let (target, trailing_slash) = if removed.is_empty() {
+            (parent, parent != ROOT)
         } else {
-            format!("{parent}/{removed}")
+            let removed = removed.to_owned();
+            (paths.intern_child(parent, &removed), false)
         };
-        let target = normalize_components(&raw);
-        let path = dive_path(&raw);
-        match stacked.lookup(&target) {
+        match stacked.lookup(target) {
             None => {
                 // dive registered the path before failing to size it.
-                stats.entry(path.clone()).or_default();
+                let key = StatKey::new(target, trailing_slash, false);
+                sightings.push(Sighting { key, size: 0 });
                 stopped_early.push(StoppedEarly {
                     layer: layer_index,
-                    path,
+                    path: key.dive_path(paths),
                 });
                 break;
             }
-            Some(info) if info.is_dir => visited.push((path, Leaf::RemovedDir(target))),
-            Some(_) => visited.push((path, Leaf::Sized(0))),
+            Some(info) => {
+                let key = StatKey::new(target, trailing_slash, true);
+                let leaf = if info.is_dir {
+                    Leaf::RemovedDir(target)
+                } else {
+                    Leaf::Sized(0)
+                };
+                visited.push((key, leaf));
+            }
         }
     }
 
-    let removed_dirs: Vec<&str> = visited
+    let removed_dirs: Vec<NodeId> = visited
         .iter()
         .filter_map(|(_, leaf)| match leaf {
-            Leaf::RemovedDir(target) => Some(target.as_str()),
+            Leaf::RemovedDir(target) => Some(*target),
             Leaf::Sized(_) => None,
         })
         .collect();
-    let subtree_sizes = stacked.subtree_sizes(removed_dirs);
-    let sized: Vec<u64> = visited
-        .iter()
-        .map(|(_, leaf)| match leaf {
-            Leaf::Sized(size) => *size,
-            Leaf::RemovedDir(target) => subtree_sizes.get(target.as_str()).copied().unwrap_or(0),
-        })
-        .collect();
-    drop(subtree_sizes);
-    for ((path, _), size) in visited.into_iter().zip(sized) {
-        let stat = stats.entry(path).or_default();
-        stat.cumulative = stat.cumulative.saturating_add(size);
-        stat.min = Some(stat.min.map_or(size, |min| min.min(size)));
-        stat.count += 1;
-    }
+    let subtree_sizes = stacked.subtree_sizes(paths, removed_dirs);
+    sightings.extend(visited.into_iter().map(|(key, leaf)| Sighting {
+        key,
+        size: match leaf {
+            Leaf::Sized(size) => size,
+            Leaf::RemovedDir(target) => subtree_sizes.get(&target).copied().unwrap_or(0),
+        },
+    }));
 }
 
 /// What a visited leaf weighs: its header size, or (a whiteout of a directory) the size of
 /// that directory's subtree in the stacked tree.
 enum Leaf {
     Sized(u64),
-    RemovedDir(String),
+    RemovedDir(NodeId),
 }
 
 /// dive's `FileInfo` as far as its numbers need it.
@@ -260,17 +309,30 @@ struct DiveInfo {
     is_dir: bool,
 }
 
-/// One of dive's `FileTree`s: nodes keyed by their slash-joined names (no leading `/`).
-/// Intermediate nodes nobody wrote carry an empty `DiveInfo` (not a directory), as in dive.
-#[derive(Clone, Default)]
-struct DiveTree {
-    nodes: BTreeMap<Box<str>, DiveInfo>,
+/// dive's tree of one layer (`processLayerTar`) over interned paths. Intermediate nodes
+/// nobody wrote carry an empty `DiveInfo` (not a directory), as in dive. The arrays are
+/// indexed by node and reused from layer to layer.
+#[derive(Default)]
+struct LayerTree {
+    /// `generation` for the nodes of the current layer.
+    stamps: Vec<u32>,
+    sizes: Vec<u64>,
+    dirs: Vec<bool>,
+    /// The current layer's nodes, each after its parent.
+    members: Vec<NodeId>,
+    generation: u32,
+    cache: DirCache,
 }
 
-impl DiveTree {
-    /// The layer's tree as dive's `processLayerTar` builds it, and the layer's size.
-    fn from_layer(layer: &LayerEntries) -> (DiveTree, u64) {
-        let mut tree = DiveTree::default();
+impl LayerTree {
+    /// Replaces the tree with `layer`'s and returns the layer's size.
+    fn fill(&mut self, paths: &mut PathTree, layer: &LayerEntries) -> u64 {
+        self.members.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamps.iter_mut().for_each(|stamp| *stamp = 0);
+            self.generation = 1;
+        }
         let mut size = 0u64;
         for entry in &layer.entries {
             let path = go_clean(&entry.path);
@@ -287,226 +349,226 @@ impl DiveTree {
             // Go's reader turns an old-style regular entry named `dir/` into a directory.
             let is_dir =
                 entry.typeflag == b'5' || (entry.typeflag == 0 && entry.kind == EntryKind::Dir);
-            tree.add_path(
-                &key,
+            let id = paths.intern_cached(&key, &mut self.cache);
+            self.add_path(
+                paths,
+                id,
                 DiveInfo {
                     size: entry.size,
                     is_dir,
                 },
             );
         }
-        (tree, size)
+        size
+    }
+
+    fn contains(&self, id: NodeId) -> bool {
+        id != ROOT && self.stamps.get(id as usize) == Some(&self.generation)
+    }
+
+    fn size(&self, id: NodeId) -> u64 {
+        self.sizes.get(id as usize).copied().unwrap_or(0)
+    }
+
+    fn info(&self, id: NodeId) -> DiveInfo {
+        DiveInfo {
+            size: self.size(id),
+            is_dir: self.dirs.get(id as usize).copied().unwrap_or(false),
+        }
+    }
+
+    fn set(&mut self, id: NodeId, info: DiveInfo) {
+        let index = id as usize;
+        if self.stamps.len() <= index {
+            let len = index + 1;
+            self.stamps.resize(len, 0);
+            self.sizes.resize(len, 0);
+            self.dirs.resize(len, false);
+        }
+        if !self.contains(id) {
+            self.members.push(id);
+        }
+        if let Some(stamp) = self.stamps.get_mut(index) {
+            *stamp = self.generation;
+        }
+        if let Some(size) = self.sizes.get_mut(index) {
+            *size = info.size;
+        }
+        if let Some(dir) = self.dirs.get_mut(index) {
+            *dir = info.is_dir;
+        }
     }
 
     /// dive's `AddPath`: creates missing nodes with empty info, gives up at a new name
     /// starting with `.wh..wh..`, and sets `info` on the last node (existing or not).
-    fn add_path(&mut self, key: &str, info: DiveInfo) {
-        if let Some(node) = self.nodes.get_mut(key) {
-            *node = info;
+    fn add_path(&mut self, paths: &PathTree, id: NodeId, info: DiveInfo) {
+        if self.contains(id) {
+            self.set(id, info);
             return;
         }
-        if key.is_empty() {
-            return;
-        }
-        // Every node's ancestors exist, so the walk starts below the deepest existing one.
-        let mut existing = 0;
-        let mut probe = key;
-        while let Some(slash) = probe.rfind('/') {
-            probe = &key[..slash];
-            if self.nodes.contains_key(probe) {
-                existing = slash + 1;
-                break;
-            }
-        }
-        let ends = key[existing..]
-            .match_indices('/')
-            .map(|(slash, _)| existing + slash)
-            .chain(std::iter::once(key.len()));
-        for end in ends {
-            let prefix = &key[..end];
-            let name = split_parent(prefix).1;
-            if name.starts_with(".wh..wh..") {
+        for node in missing_chain(paths, id, |node| self.contains(node)) {
+            if paths.name(node).starts_with(".wh..wh..") {
                 return;
             }
-            let node_info = if end == key.len() {
-                info
-            } else {
-                DiveInfo::default()
-            };
-            self.nodes.insert(prefix.into(), node_info);
+            self.set(
+                node,
+                if node == id {
+                    info
+                } else {
+                    DiveInfo::default()
+                },
+            );
+        }
+    }
+}
+
+/// The nodes from below the deepest ancestor of `id` that `exists` (or the root) down to `id`,
+/// top first; empty for the root.
+fn missing_chain(paths: &PathTree, id: NodeId, exists: impl Fn(NodeId) -> bool) -> Vec<NodeId> {
+    let mut chain = Vec::new();
+    let mut node = id;
+    while node != ROOT && !exists(node) {
+        chain.push(node);
+        node = paths.parent(node).unwrap_or(ROOT);
+    }
+    chain.reverse();
+    chain
+}
+
+/// The tree dive sizes whiteouts against: layer 0, then every layer stacked on it.
+#[derive(Default)]
+struct StackedTree {
+    live: LiveSet,
+    sizes: Vec<u64>,
+    dirs: Vec<bool>,
+}
+
+impl StackedTree {
+    /// dive's `GetNode`; the root always exists and is not a directory.
+    fn lookup(&self, id: NodeId) -> Option<DiveInfo> {
+        if id == ROOT {
+            return Some(DiveInfo::default());
+        }
+        self.live.contains(id).then(|| DiveInfo {
+            size: self.sizes.get(id as usize).copied().unwrap_or(0),
+            is_dir: self.dirs.get(id as usize).copied().unwrap_or(false),
+        })
+    }
+
+    fn set(&mut self, paths: &PathTree, id: NodeId, info: DiveInfo) {
+        let index = id as usize;
+        if self.sizes.len() <= index {
+            self.sizes.resize(index + 1, 0);
+            self.dirs.resize(index + 1, false);
+        }
+        if let Some(size) = self.sizes.get_mut(index) {
+            *size = info.size;
+        }
+        if let Some(dir) = self.dirs.get_mut(index) {
+            *dir = info.is_dir;
+        }
+        self.live.insert(paths, id);
+    }
+
+    /// dive's `tree.Copy()` of layer 0's tree.
+    fn copy_layer(&mut self, paths: &PathTree, tree: &LayerTree) {
+        for &id in &tree.members {
+            self.set(paths, id, tree.info(id));
         }
     }
 
-    /// dive's `GetNode`; the root (`""`) always exists and is not a directory.
-    fn lookup(&self, key: &str) -> Option<DiveInfo> {
-        if key.is_empty() {
-            return Some(DiveInfo::default());
+    /// dive's `AddPath` on the stacked tree.
+    fn add_path(&mut self, paths: &PathTree, id: NodeId, info: DiveInfo) {
+        if self.live.contains(id) {
+            self.set(paths, id, info);
+            return;
         }
-        self.nodes.get(key).copied()
+        for node in missing_chain(paths, id, |node| self.live.contains(node)) {
+            if paths.name(node).starts_with(".wh..wh..") {
+                return;
+            }
+            self.set(
+                paths,
+                node,
+                if node == id {
+                    info
+                } else {
+                    DiveInfo::default()
+                },
+            );
+        }
     }
 
     /// dive's `RemovePath`: the node and its subtree; a missing path or the root is left alone.
-    fn remove_path(&mut self, key: &str) {
-        if key.is_empty() || self.nodes.remove(key).is_none() {
+    fn remove_path(&mut self, id: NodeId) {
+        if id == ROOT || !self.live.contains(id) {
             return;
         }
-        let doomed: Vec<Box<str>> = self
-            .nodes
-            .range::<str, _>(descendants_range(key).as_bounds())
-            .map(|(path, _)| path.clone())
-            .collect();
-        for path in doomed {
-            self.nodes.remove(&path);
-        }
-    }
-
-    /// Every key in dive's `VisitDepthChildFirst` order: children before their parent,
-    /// siblings sorted by name bytes.
-    fn child_first_order(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.nodes.keys().map(|k| k.as_ref()).collect();
-        keys.sort_by(|a, b| child_first(a, b));
-        keys
+        self.live.take_descendants(id);
+        self.live.remove(id);
     }
 
     /// dive's `Stack`: in `upper`'s child-first `order`, a `.wh.` node removes the named path
     /// and any other node is added with its info.
-    fn stack(&mut self, upper: &DiveTree, order: &[&str]) {
-        for &key in order {
-            let (parent, name) = split_parent(key);
-            if let Some(removed) = name.strip_prefix(".wh.") {
-                let raw = if parent.is_empty() {
-                    removed.to_owned()
+    fn stack(&mut self, paths: &PathTree, upper: &LayerTree, order: &[(NodeId, bool)]) {
+        for &(id, _) in order {
+            if let Some(removed) = paths.name(id).strip_prefix(".wh.") {
+                let parent = paths.parent(id).unwrap_or(ROOT);
+                let target = if removed.is_empty() {
+                    Some(parent)
                 } else {
-                    format!("{parent}/{removed}")
+                    paths.child(parent, removed)
                 };
-                self.remove_path(&normalize_components(&raw));
-            } else if let Some(info) = upper.nodes.get(key) {
-                self.add_path(key, *info);
+                if let Some(target) = target {
+                    self.remove_path(target);
+                }
+            } else if upper.contains(id) {
+                self.add_path(paths, id, upper.info(id));
             }
         }
     }
 
-    /// The size of each directory in `dirs` plus everything below it. Directories nested in
-    /// another are answered from the outer one's prefix sums, so the work is the size of the
-    /// outermost subtrees, however deep the nesting.
-    fn subtree_sizes<'a>(&self, mut dirs: Vec<&'a str>) -> HashMap<&'a str, u64> {
+    /// The size of each directory in `dirs` plus everything below it. Only the outermost
+    /// directories are walked, nested ones collecting their sums on the way, so the work is
+    /// the size of the outermost subtrees, however deep the nesting.
+    fn subtree_sizes(&self, paths: &PathTree, dirs: Vec<NodeId>) -> HashMap<NodeId, u64> {
         // The root is never a directory in dive's trees, so it never gets here.
-        dirs.retain(|dir| !dir.is_empty());
-        dirs.sort_by(|a, b| parent_first(a, b));
-        dirs.dedup();
-        let mut sizes = HashMap::with_capacity(dirs.len());
-        // The current outermost directory, its descendants in key order and their running sums.
-        let mut outer: Option<&str> = None;
-        let mut keys: Vec<&str> = Vec::new();
-        let mut running: Vec<u128> = Vec::new();
-        for dir in dirs {
-            let nested = outer.is_some_and(|o| is_descendant(dir, o));
-            if !nested {
-                outer = Some(dir);
-                keys.clear();
-                running.clear();
-                let mut sum = 0u128;
-                for (key, info) in self
-                    .nodes
-                    .range::<str, _>(descendants_range(dir).as_bounds())
-                {
-                    sum += u128::from(info.size);
-                    keys.push(key);
-                    running.push(sum);
+        let wanted: HashSet<NodeId> = dirs.into_iter().filter(|&dir| dir != ROOT).collect();
+        let mut sizes = HashMap::with_capacity(wanted.len());
+        let own = |id: NodeId| u128::from(self.sizes.get(id as usize).copied().unwrap_or(0));
+        for &outer in &wanted {
+            let nested = {
+                let mut node = outer;
+                let mut nested = false;
+                while let Some(parent) = paths.parent(node) {
+                    if wanted.contains(&parent) {
+                        nested = true;
+                        break;
+                    }
+                    node = parent;
+                }
+                nested
+            };
+            if nested {
+                continue;
+            }
+            // Parents come before children, so in reverse every node is summed before its
+            // parent takes its total.
+            let mut below: HashMap<NodeId, u128> = HashMap::new();
+            for id in self.live.descendants(outer).into_iter().rev() {
+                let total = below.remove(&id).unwrap_or(0) + own(id);
+                if wanted.contains(&id) {
+                    sizes.insert(id, u64::try_from(total).unwrap_or(u64::MAX));
+                }
+                if let Some(parent) = paths.parent(id) {
+                    *below.entry(parent).or_insert(0) += total;
                 }
             }
-            let range = descendants_range(dir);
-            let start = keys.partition_point(|k| *k < range.start.as_str());
-            let end = keys.partition_point(|k| *k < range.end.as_str());
-            let before = start
-                .checked_sub(1)
-                .and_then(|i| running.get(i))
-                .copied()
-                .unwrap_or(0);
-            let through = end
-                .checked_sub(1)
-                .and_then(|i| running.get(i))
-                .copied()
-                .unwrap_or(0);
-            let own = self.nodes.get(dir).map_or(0, |info| u128::from(info.size));
-            let total = through.saturating_sub(before) + own;
-            sizes.insert(dir, u64::try_from(total).unwrap_or(u64::MAX));
+            let total = below.remove(&outer).unwrap_or(0) + own(outer);
+            sizes.insert(outer, u64::try_from(total).unwrap_or(u64::MAX));
         }
         sizes
     }
-}
-
-/// The keys strictly below a non-root `key`: from `key/` up to (excluding) `key0`, `'0'`
-/// being the byte after `'/'`.
-struct DescendantsRange {
-    start: String,
-    end: String,
-}
-
-impl DescendantsRange {
-    fn as_bounds(&self) -> (Bound<&str>, Bound<&str>) {
-        (
-            Bound::Included(self.start.as_str()),
-            Bound::Excluded(self.end.as_str()),
-        )
-    }
-}
-
-fn descendants_range(key: &str) -> DescendantsRange {
-    DescendantsRange {
-        start: format!("{key}/"),
-        end: format!("{key}0"),
-    }
-}
-
-fn is_descendant(path: &str, ancestor: &str) -> bool {
-    path.strip_prefix(ancestor)
-        .is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// Post-order over slash-separated names: compares name by name (so `/` ranks below every
-/// other byte), and a path sorts before its own ancestors.
-fn child_first(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let rank = |byte: u8| if byte == b'/' { 0 } else { u16::from(byte) + 1 };
-    match (a.get(common), b.get(common)) {
-        (Some(&x), Some(&y)) => rank(x).cmp(&rank(y)),
-        // One is a prefix of the other: a descendant comes first, a longer name after.
-        (None, Some(&next)) => {
-            if next == b'/' {
-                Ordering::Greater
-            } else {
-                Ordering::Less
-            }
-        }
-        (Some(&next), None) => {
-            if next == b'/' {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            }
-        }
-        (None, None) => Ordering::Equal,
-    }
-}
-
-/// Pre-order over slash-separated names: a directory is followed directly by its subtree.
-fn parent_first(a: &str, b: &str) -> Ordering {
-    a.split('/').cmp(b.split('/'))
-}
-
-fn split_parent(key: &str) -> (&str, &str) {
-    match key.rfind('/') {
-        Some(slash) => (&key[..slash], &key[slash + 1..]),
-        None => ("", key),
-    }
-}
-
-/// dive's `Node.Path()`: `/` + the names, with `//` collapsed (a bare `.wh.` leaf names its
-/// directory with a trailing slash).
-fn dive_path(key: &str) -> String {
-    format!("/{key}").replace("//", "/")
 }
 
 /// The names of a path without empty ones, joined by `/` (how dive's `strings.Split` +
@@ -939,7 +1001,7 @@ mod tests {
     }
 
     #[test]
-    fn nested_directory_whiteouts_share_one_range_sum() {
+    fn nested_directory_whiteouts_share_one_walk() {
         let l0 = layer(vec![
             dir("a"),
             dir("a/b"),
@@ -949,12 +1011,18 @@ mod tests {
             dir("a/b/c"),
             file("a/b/c/z", 4),
         ]);
-        let tree = DiveTree::from_layer(&l0).0;
-        let sizes = tree.subtree_sizes(vec!["a/b/c", "a", "a/b", "a/b-c"]);
-        assert_eq!(sizes.get("a"), Some(&7));
-        assert_eq!(sizes.get("a/b"), Some(&6));
-        assert_eq!(sizes.get("a/b/c"), Some(&4));
-        assert_eq!(sizes.get("a/b-c"), Some(&1));
+        let mut paths = PathTree::default();
+        let mut tree = LayerTree::default();
+        tree.fill(&mut paths, &l0);
+        let mut stacked = StackedTree::default();
+        stacked.copy_layer(&paths, &tree);
+        let id = |path: &str| paths.lookup(path).expect("interned");
+        let sizes =
+            stacked.subtree_sizes(&paths, vec![id("a/b/c"), id("a"), id("a/b"), id("a/b-c")]);
+        assert_eq!(sizes.get(&id("a")), Some(&7));
+        assert_eq!(sizes.get(&id("a/b")), Some(&6));
+        assert_eq!(sizes.get(&id("a/b/c")), Some(&4));
+        assert_eq!(sizes.get(&id("a/b-c")), Some(&1));
     }
 
     /// 200,000 files then a whiteout of their top directory: one range sum and one subtree
@@ -980,9 +1048,17 @@ mod tests {
 
     #[test]
     fn child_first_order_is_dives() {
-        let mut keys = vec!["a", "a/b", "a-b", "-x", ".wh.a", "a/.wh.c"];
-        keys.sort_by(|a, b| child_first(a, b));
-        assert_eq!(keys, ["-x", ".wh.a", "a/.wh.c", "a/b", "a", "a-b"]);
+        let mut paths = PathTree::default();
+        let keys = ["a", "a/b", "a-b", "-x", ".wh.a", "a/.wh.c"];
+        let ids: Vec<NodeId> = keys.iter().map(|key| paths.intern(key)).collect();
+        let order: Vec<(String, bool)> = paths
+            .child_first_order(ids)
+            .into_iter()
+            .map(|(id, has_children)| (paths.path(id), has_children))
+            .collect();
+        let names: Vec<&str> = order.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(names, ["-x", ".wh.a", "a/.wh.c", "a/b", "a", "a-b"]);
+        assert!(order[4].1 && !order[3].1);
     }
 
     #[test]

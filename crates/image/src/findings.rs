@@ -84,7 +84,7 @@ pub fn findings(layers: &[&LayerEntries], merged: &Merged) -> Vec<Finding> {
             });
         }
     }
-    for node in &merged.nodes {
+    for node in merged.nodes() {
         let mode = node.mode;
         let mut report = |kind: FindingKind| {
             found.push(Finding {
@@ -272,27 +272,30 @@ pub struct LargeFile {
 
 /// The `limit` largest visible regular files, biggest first (ties by path).
 pub fn largest_files(merged: &Merged, limit: usize) -> Vec<LargeFile> {
-    let mut files: Vec<&crate::merge::MergedNode> = merged
-        .nodes
-        .iter()
-        .filter(|node| node.kind == EntryKind::File)
-        .collect();
-    let by_size_then_path = |a: &&crate::merge::MergedNode, b: &&crate::merge::MergedNode| {
-        b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path))
-    };
+    let by_size_then_path =
+        |a: &LargeFile, b: &LargeFile| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path));
+    // Only the best `limit` so far are kept (the list is trimmed whenever it doubles), so a
+    // big image never holds every file at once.
+    let mut files: Vec<LargeFile> = Vec::new();
+    for node in merged.nodes().filter(|node| node.kind == EntryKind::File) {
+        files.push(LargeFile {
+            path: node.path.into(),
+            size: node.size,
+            layer: node.layer,
+        });
+        if files.len() >= limit.saturating_mul(2).max(64) {
+            if limit > 0 && files.len() > limit {
+                files.select_nth_unstable_by(limit - 1, by_size_then_path);
+            }
+            files.truncate(limit);
+        }
+    }
     if files.len() > limit && limit > 0 {
         files.select_nth_unstable_by(limit - 1, by_size_then_path);
     }
     files.truncate(limit);
     files.sort_by(by_size_then_path);
     files
-        .into_iter()
-        .map(|node| LargeFile {
-            path: node.path.to_string(),
-            size: node.size,
-            layer: node.layer,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod layout;
 pub mod merge;
 pub mod model;
 pub mod packages;
+mod path_tree;
 pub mod report;
 pub mod scan;
 pub mod secrets;

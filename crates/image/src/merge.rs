@@ -11,22 +11,22 @@
 //!    keeps the children and takes the new attributes; anything else replaces the old path and,
 //!    when that was a directory, its whole subtree. Missing parents become implicit directories.
 //!
-//! The tree is a `BTreeMap` keyed by path, so a subtree is one range query (`D/` up to `D0`,
-//! `'0'` being the byte after `'/'`): whiting out `/usr` costs the size of `/usr`, never a scan
-//! of the whole tree, and memory grows only with the number of entries.
+//! Paths are interned name by name (`path_tree`), each visible node linked under its parent:
+//! whiting out `/usr` costs the size of `/usr`, never a scan of the whole tree, no full path is
+//! stored or compared per entry, and memory grows only with the number of entries.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::ops::Bound;
 
 use serde::{Serialize, Serializer};
 
 use crate::model::{EntryKind, LayerEntries};
+use crate::path_tree::{DirCache, LiveSet, NodeId, PathTree, ROOT};
 
 /// Mode given to directories nobody wrote (`srv/` above `srv/a/file` when `srv/` has no entry).
 const IMPLICIT_DIR_MODE: u32 = 0o755;
 
-/// One visible path of the merged filesystem.
+/// One visible path of the merged filesystem, as [`Merged::nodes`] and [`Merged::get`] build it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MergedNode {
     pub path: Box<str>,
@@ -74,14 +74,15 @@ pub struct PathChange {
 }
 
 /// What one layer changed against the merged tree of the layers below it. Every path counts
-/// once: removing `/usr` with 5,000 files below it is 5,001 removals.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// once: removing `/usr` with 5,000 files below it is 5,001 removals. The paths themselves
+/// come from [`Merged::changed_paths`] and [`Merged::change`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LayerChanges {
     pub added: usize,
     pub modified: usize,
     pub removed: usize,
-    /// Every changed path, sorted by path bytes.
-    pub paths: Vec<PathChange>,
+    /// Every changed node, sorted by node id.
+    changes: Vec<(NodeId, Change)>,
 }
 
 /// Why a shipped regular-file version is not visible in the merged filesystem.
@@ -233,11 +234,17 @@ impl fmt::Display for MergeWarning {
     }
 }
 
-/// The result of [`merge`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// The result of [`merge`]. Paths are interned name by name; the path strings of
+/// [`MergedNode`] and [`PathChange`] are built when asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Merged {
-    /// Every visible path, sorted by path bytes.
-    pub nodes: Vec<MergedNode>,
+    paths: PathTree,
+    /// Indexed by node id; only the nodes in `order` are visible.
+    states: Vec<NodeState>,
+    /// Link targets and hardlink resolutions of visible nodes.
+    links: HashMap<NodeId, LinkInfo>,
+    /// Every visible node, sorted by path bytes.
+    order: Vec<NodeId>,
     pub summary: MergedSummary,
     /// One per input layer.
     pub layers: Vec<LayerChanges>,
@@ -248,18 +255,83 @@ pub struct Merged {
 }
 
 impl Merged {
+    /// How many paths are visible.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Every visible path, sorted by path bytes.
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = MergedNode> + '_ {
+        self.order.iter().map(|&id| self.node(id))
+    }
+
+    fn node(&self, id: NodeId) -> MergedNode {
+        let state = self.states.get(id as usize).cloned().unwrap_or_default();
+        let link = self.links.get(&id);
+        MergedNode {
+            path: self.paths.path(id).into(),
+            kind: state.kind,
+            size: state.size,
+            layer: state.layer as usize,
+            mode: state.mode,
+            implicit: state.implicit,
+            link_target: link.and_then(|link| link.target.clone()),
+            resolved_size: link.and_then(|link| link.resolved_size),
+            uid: state.uid,
+            gid: state.gid,
+            entry: (state.entry != NO_ENTRY).then_some(state.entry as usize),
+        }
+    }
+
+    fn visible_id(&self, path: &str) -> Option<NodeId> {
+        self.paths
+            .lookup(path)
+            .filter(|&id| self.states.get(id as usize).is_some_and(|s| s.visible))
+    }
+
     /// The visible node at `path` (normalised like `Entry::path`).
-    pub fn get(&self, path: &str) -> Option<&MergedNode> {
-        self.nodes
-            .binary_search_by(|node| node.path.as_ref().cmp(path))
-            .ok()
-            .and_then(|index| self.nodes.get(index))
+    pub fn get(&self, path: &str) -> Option<MergedNode> {
+        self.visible_id(path).map(|id| self.node(id))
     }
 
     /// Whether `layers[layer].entries[entry]` is the version visible at `path`.
     pub fn is_visible(&self, path: &str, layer: usize, entry: usize) -> bool {
-        self.get(path)
-            .is_some_and(|node| node.layer == layer && node.entry == Some(entry))
+        self.visible_id(path)
+            .and_then(|id| self.states.get(id as usize))
+            .is_some_and(|state| {
+                state.layer as usize == layer
+                    && state.entry != NO_ENTRY
+                    && state.entry as usize == entry
+            })
+    }
+
+    /// Every path layer `layer` changed, sorted by path bytes (empty for a layer out of range).
+    pub fn changed_paths(&self, layer: usize) -> Vec<PathChange> {
+        let Some(changes) = self.layers.get(layer) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<PathChange> = changes
+            .changes
+            .iter()
+            .map(|&(id, change)| PathChange {
+                path: self.paths.path(id).into(),
+                change,
+            })
+            .collect();
+        paths.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        paths
+    }
+
+    /// How layer `layer` changed `path`, if it did.
+    pub fn change(&self, layer: usize, path: &str) -> Option<Change> {
+        let id = self.paths.lookup(path)?;
+        let changes = &self.layers.get(layer)?.changes;
+        let at = changes.binary_search_by_key(&id, |&(node, _)| node).ok()?;
+        changes.get(at).map(|&(_, change)| change)
     }
 
     /// Wasted bytes per path, biggest first (ties by path): where a rebuild would save most.
@@ -277,6 +349,51 @@ impl Merged {
         let mut list: Vec<PathWaste> = by_path.into_values().collect();
         list.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
         list
+    }
+}
+
+/// The JSON shape of the former all-strings result: `nodes`, `summary`, `layers` (with their
+/// `paths`), `wasted_versions`, `totals`, `warnings`.
+impl Serialize for Merged {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+
+        struct Nodes<'a>(&'a Merged);
+        impl Serialize for Nodes<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.nodes())
+            }
+        }
+        #[derive(Serialize)]
+        struct LayerJson {
+            added: usize,
+            modified: usize,
+            removed: usize,
+            paths: Vec<PathChange>,
+        }
+        struct Layers<'a>(&'a Merged);
+        impl Serialize for Layers<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let merged = self.0;
+                serializer.collect_seq(merged.layers.iter().enumerate().map(|(index, c)| {
+                    LayerJson {
+                        added: c.added,
+                        modified: c.modified,
+                        removed: c.removed,
+                        paths: merged.changed_paths(index),
+                    }
+                }))
+            }
+        }
+
+        let mut out = serializer.serialize_struct("Merged", 6)?;
+        out.serialize_field("nodes", &Nodes(self))?;
+        out.serialize_field("summary", &self.summary)?;
+        out.serialize_field("layers", &Layers(self))?;
+        out.serialize_field("wasted_versions", &self.wasted_versions)?;
+        out.serialize_field("totals", &self.totals)?;
+        out.serialize_field("warnings", &self.warnings)?;
+        out.end()
     }
 }
 
@@ -301,61 +418,117 @@ pub fn merge(layers: &[&LayerEntries]) -> Merged {
     merger.finish(layers, changes)
 }
 
-/// A path's state while layers are applied.
-#[derive(Debug)]
-struct Node {
-    kind: EntryKind,
+/// `entry` of a node no entry wrote.
+const NO_ENTRY: u32 = u32::MAX;
+
+/// A path's state: what the entry that wrote it said (sizes and attributes copied, so the
+/// result does not need the layers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct NodeState {
     size: u64,
-    layer: usize,
+    layer: u32,
+    entry: u32,
     mode: u32,
     uid: u32,
     gid: u32,
+    kind: EntryKind,
     implicit: bool,
-    entry: Option<usize>,
-    link_target: Option<Box<str>>,
-    resolved_size: Option<u64>,
-    /// Index into `Merger::versions`: the file's own version, or the version a hardlink
-    /// reaches.
-    version: Option<usize>,
+    /// Set for the visible nodes when the merge finishes.
+    visible: bool,
 }
 
-/// A regular-file entry, visible until something removes it.
-#[derive(Debug)]
-struct Version {
-    layer: usize,
-    entry: usize,
-    size: u64,
-    removed: Option<(usize, WasteReason)>,
+impl Default for NodeState {
+    fn default() -> Self {
+        NodeState {
+            size: 0,
+            layer: 0,
+            entry: NO_ENTRY,
+            mode: 0,
+            uid: 0,
+            gid: 0,
+            kind: EntryKind::Other,
+            implicit: false,
+            visible: false,
+        }
+    }
+}
+
+/// A file version: the entry that shipped it.
+type VersionId = (u32, u32);
+
+/// What only links carry; kept aside since links are few.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct LinkInfo {
+    target: Option<Box<str>>,
+    resolved_size: Option<u64>,
+    /// For hardlinks: the file version the link reaches.
+    version: Option<VersionId>,
+}
+
+/// A file version something removed.
+struct RemovedVersion {
+    version: VersionId,
+    removed_in_layer: u32,
+    reason: WasteReason,
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 struct Merger {
-    state: BTreeMap<Box<str>, Node>,
-    versions: Vec<Version>,
+    paths: PathTree,
+    live: LiveSet,
+    states: Vec<NodeState>,
+    links: HashMap<NodeId, LinkInfo>,
+    removed_versions: Vec<RemovedVersion>,
     warnings: Vec<MergeWarning>,
-    /// Paths the current layer touched, with whether each was visible when the layer began.
-    touched: HashMap<Box<str>, bool>,
+    /// Every node the current layer touched, with whether it existed at that touch; the first
+    /// touch says whether it was visible when the layer began.
+    touched: Vec<(NodeId, bool)>,
     /// Every node's ancestors are directories, which lets `ensure_parents` stop at an existing
     /// parent directory. Only an entry placed below a symlink breaks it (for good).
     ancestors_are_dirs: bool,
+    /// The directory of the previous entry: tar order keeps siblings together.
+    last_dir: DirCache,
 }
 
 impl Default for Merger {
     fn default() -> Self {
         Merger {
-            state: BTreeMap::new(),
-            versions: Vec::new(),
+            paths: PathTree::default(),
+            live: LiveSet::default(),
+            states: Vec::new(),
+            links: HashMap::new(),
+            removed_versions: Vec::new(),
             warnings: Vec::new(),
-            touched: HashMap::new(),
+            touched: Vec::new(),
             ancestors_are_dirs: true,
+            last_dir: DirCache::default(),
         }
     }
 }
 
 impl Merger {
+    fn state(&self, id: NodeId) -> Option<&NodeState> {
+        if self.live.contains(id) {
+            self.states.get(id as usize)
+        } else {
+            None
+        }
+    }
+
+    /// The node of a marker's directory (`""` is the root), if it was ever interned.
+    fn existing_dir(&self, dir: &str) -> Option<NodeId> {
+        self.paths.lookup(dir)
+    }
+
     fn apply_layer(&mut self, layer_index: usize, layer: &LayerEntries) {
         for entry in layer.entries.iter().filter(|e| e.kind == EntryKind::Opaque) {
             let (dir, _) = split_parent(&entry.path);
-            self.remove_descendants(dir, layer_index, WasteReason::Opaque);
+            if let Some(dir) = self.existing_dir(dir) {
+                self.remove_descendants(dir, layer_index, WasteReason::Opaque);
+            }
         }
         for entry in layer
             .entries
@@ -372,105 +545,111 @@ impl Merger {
                 );
                 continue;
             }
-            let target = join(dir, name);
-            if self.state.contains_key(target.as_str()) {
-                self.remove_subtree(
-                    &target,
+            let target = self
+                .existing_dir(dir)
+                .and_then(|dir| self.paths.child(dir, name))
+                .filter(|&id| self.live.contains(id));
+            match target {
+                Some(target) => self.remove_subtree(
+                    target,
                     layer_index,
                     WasteReason::Whiteout,
                     WasteReason::Whiteout,
-                );
-            } else {
-                self.warnings.push(MergeWarning {
+                ),
+                None => self.warnings.push(MergeWarning {
                     layer: layer_index,
                     path: entry.path.clone(),
                     kind: MergeWarningKind::WhiteoutTargetMissing,
-                    target: Some(target.into()),
+                    target: Some(join(dir, name).into()),
                     parent: None,
-                });
+                }),
             }
         }
         for (entry_index, entry) in layer.entries.iter().enumerate() {
             if entry.path.is_empty() {
                 continue; // the root itself (`./`)
             }
-            self.ensure_parents(&entry.path, layer_index);
+            let (parent, name) = self.paths.intern_parent(&entry.path, &mut self.last_dir);
+            self.ensure_parents(parent, &entry.path, layer_index);
             if entry.kind.is_marker() {
                 continue;
             }
-            let path: &str = &entry.path;
-            if let Some(old) = self.state.get(path) {
-                if old.kind == EntryKind::Dir && entry.kind == EntryKind::Dir {
-                    self.touch(path, true);
-                    if let Some(old) = self.state.get_mut(path) {
-                        old.layer = layer_index;
+            let id = self.paths.intern_child(parent, name);
+            if let Some(old) = self.state(id) {
+                let (old_kind, old_layer) = (old.kind, old.layer);
+                if old_kind == EntryKind::Dir && entry.kind == EntryKind::Dir {
+                    self.touched.push((id, true));
+                    if let Some(old) = self.states.get_mut(id as usize) {
+                        old.layer = to_u32(layer_index);
                         old.mode = entry.mode;
                         old.uid = entry.uid;
                         old.gid = entry.gid;
                         old.implicit = false;
-                        old.entry = Some(entry_index);
+                        old.entry = to_u32(entry_index);
                     }
                     continue;
                 }
-                let reason = match (old.kind, entry.kind) {
-                    (EntryKind::File, EntryKind::File) if old.layer == layer_index => {
+                let reason = match (old_kind, entry.kind) {
+                    (EntryKind::File, EntryKind::File) if old_layer as usize == layer_index => {
                         WasteReason::OverwrittenSameLayer
                     }
                     (EntryKind::File, EntryKind::File) => WasteReason::Overwritten,
                     (_, new_kind) => WasteReason::ReplacedBy(new_kind),
                 };
                 self.remove_subtree(
-                    path,
+                    id,
                     layer_index,
                     reason,
                     WasteReason::ParentReplacedBy(entry.kind),
                 );
             }
-            let mut node = Node {
-                kind: entry.kind,
+            let state = NodeState {
                 size: entry.size,
-                layer: layer_index,
+                layer: to_u32(layer_index),
+                entry: to_u32(entry_index),
                 mode: entry.mode,
                 uid: entry.uid,
                 gid: entry.gid,
+                kind: entry.kind,
                 implicit: false,
-                entry: Some(entry_index),
-                link_target: entry.link_target.clone(),
-                resolved_size: None,
-                version: None,
+                visible: false,
             };
-            match entry.kind {
-                EntryKind::File => {
-                    node.version = Some(self.versions.len());
-                    self.versions.push(Version {
-                        layer: layer_index,
-                        entry: entry_index,
-                        size: entry.size,
-                        removed: None,
-                    });
-                }
-                EntryKind::Hardlink => self.resolve_hardlink(&mut node, path, layer_index),
-                _ => {}
+            let mut link = LinkInfo {
+                target: entry.link_target.clone(),
+                ..LinkInfo::default()
+            };
+            if entry.kind == EntryKind::Hardlink {
+                self.resolve_hardlink(&mut link, &entry.path, layer_index);
             }
-            self.insert(path, node);
+            if link == LinkInfo::default() {
+                self.links.remove(&id);
+            } else {
+                self.links.insert(id, link);
+            }
+            self.insert(id, state);
         }
     }
 
     /// Gives a hardlink its target's size and version, as they are at this point of the merge
     /// (the target may be in a lower layer or earlier in this one).
-    fn resolve_hardlink(&mut self, node: &mut Node, path: &str, layer_index: usize) {
-        let target = normalize_link(node.link_target.as_deref().unwrap_or(""));
-        match self.state.get(target) {
-            Some(target_node) => match target_node.kind {
+    fn resolve_hardlink(&mut self, link: &mut LinkInfo, path: &str, layer_index: usize) {
+        let target = normalize_link(link.target.as_deref().unwrap_or(""));
+        let found = self
+            .paths
+            .lookup(target)
+            .and_then(|id| self.state(id).map(|state| (id, state)));
+        match found {
+            Some((id, target_state)) => match target_state.kind {
                 EntryKind::File => {
-                    node.version = target_node.version;
-                    node.resolved_size = Some(target_node.size);
+                    link.version = Some((target_state.layer, target_state.entry));
+                    link.resolved_size = Some(target_state.size);
                 }
                 EntryKind::Hardlink => {
-                    node.version = target_node.version;
-                    node.resolved_size = target_node.resolved_size;
+                    let target_link = self.links.get(&id);
+                    link.version = target_link.and_then(|l| l.version);
+                    link.resolved_size = target_link.and_then(|l| l.resolved_size);
                 }
-                _ => node.resolved_size = Some(0),
+                _ => link.resolved_size = Some(0),
             },
             None => self.warnings.push(MergeWarning {
                 layer: layer_index,
@@ -482,24 +661,26 @@ impl Merger {
         }
     }
 
-    /// Creates the missing parent directories of `path` as implicit directories; a parent
-    /// that is another non-directory is replaced, a symlink parent stops the walk.
-    fn ensure_parents(&mut self, path: &str, layer_index: usize) {
-        if self.ancestors_are_dirs {
-            let (parent, _) = split_parent(path);
-            if parent.is_empty()
+    /// Creates the missing ancestors of the entry at `path` (whose parent is `parent`) as
+    /// implicit directories; an ancestor that is another non-directory is replaced, a
+    /// symlink ancestor stops the walk.
+    fn ensure_parents(&mut self, parent: NodeId, path: &str, layer_index: usize) {
+        if self.ancestors_are_dirs
+            && (parent == ROOT
                 || self
-                    .state
-                    .get(parent)
-                    .is_some_and(|node| node.kind == EntryKind::Dir)
-            {
-                return;
-            }
+                    .state(parent)
+                    .is_some_and(|state| state.kind == EntryKind::Dir))
+        {
+            return;
         }
-        for (slash, _) in path.match_indices('/') {
-            let parent = &path[..slash];
-            let existing = self.state.get(parent).map(|node| node.kind);
-            match existing {
+        let mut chain = Vec::new();
+        let mut node = parent;
+        while node != ROOT {
+            chain.push(node);
+            node = self.paths.parent(node).unwrap_or(ROOT);
+        }
+        for &ancestor in chain.iter().rev() {
+            match self.state(ancestor).map(|state| state.kind) {
                 Some(EntryKind::Dir) => continue,
                 Some(EntryKind::Symlink) => {
                     self.ancestors_are_dirs = false;
@@ -508,7 +689,7 @@ impl Merger {
                         path: path.into(),
                         kind: MergeWarningKind::ParentIsSymlink,
                         target: None,
-                        parent: Some(parent.into()),
+                        parent: Some(self.paths.path(ancestor).into()),
                     });
                     return;
                 }
@@ -518,10 +699,10 @@ impl Merger {
                         path: path.into(),
                         kind: MergeWarningKind::ParentNotDir,
                         target: None,
-                        parent: Some(parent.into()),
+                        parent: Some(self.paths.path(ancestor).into()),
                     });
                     self.remove_subtree(
-                        parent,
+                        ancestor,
                         layer_index,
                         WasteReason::ReplacedByImplicitDir,
                         WasteReason::ReplacedByImplicitDir,
@@ -529,82 +710,77 @@ impl Merger {
                 }
                 None => {}
             }
+            self.links.remove(&ancestor);
             self.insert(
-                parent,
-                Node {
-                    kind: EntryKind::Dir,
+                ancestor,
+                NodeState {
                     size: 0,
-                    layer: layer_index,
+                    layer: to_u32(layer_index),
+                    entry: NO_ENTRY,
                     mode: IMPLICIT_DIR_MODE,
                     uid: 0,
                     gid: 0,
+                    kind: EntryKind::Dir,
                     implicit: true,
-                    entry: None,
-                    link_target: None,
-                    resolved_size: None,
-                    version: None,
+                    visible: false,
                 },
             );
         }
     }
 
     /// Adds a node at a path that has none (any old node was removed first).
-    fn insert(&mut self, path: &str, node: Node) {
-        self.touch(path, false);
-        self.state.insert(path.into(), node);
+    fn insert(&mut self, id: NodeId, state: NodeState) {
+        self.touched.push((id, false));
+        let index = id as usize;
+        if self.states.len() <= index {
+            self.states.resize(index + 1, NodeState::default());
+        }
+        if let Some(slot) = self.states.get_mut(index) {
+            *slot = state;
+        }
+        self.live.insert(&self.paths, id);
     }
 
-    /// Removes `path` (reason `own`) and everything below it (reason `below`).
+    /// Removes `id` (reason `own`) and everything below it (reason `below`).
     fn remove_subtree(
         &mut self,
-        path: &str,
+        id: NodeId,
         layer_index: usize,
         own: WasteReason,
         below: WasteReason,
     ) {
-        self.remove_descendants(path, layer_index, below);
-        self.kill(path, layer_index, own);
+        self.remove_descendants(id, layer_index, below);
+        self.kill(id, layer_index, own);
     }
 
-    /// Removes everything below `dir` (`""` is the root: everything).
-    fn remove_descendants(&mut self, dir: &str, layer_index: usize, reason: WasteReason) {
-        let doomed: Vec<Box<str>> = if dir.is_empty() {
-            self.state.keys().cloned().collect()
-        } else {
-            let start = format!("{dir}/");
-            let end = format!("{dir}0"); // '0' is the byte after '/'
-            self.state
-                .range::<str, _>((
-                    Bound::Included(start.as_str()),
-                    Bound::Excluded(end.as_str()),
-                ))
-                .map(|(path, _)| path.clone())
-                .collect()
-        };
-        for path in doomed {
-            self.kill(&path, layer_index, reason);
+    /// Removes everything below `dir` (the root: everything).
+    fn remove_descendants(&mut self, dir: NodeId, layer_index: usize, reason: WasteReason) {
+        for id in self.live.take_descendants(dir) {
+            // `take_descendants` already marked them absent.
+            self.record_removal(id, layer_index, reason);
         }
     }
 
-    fn kill(&mut self, path: &str, layer_index: usize, reason: WasteReason) {
-        let Some((key, node)) = self.state.remove_entry(path) else {
+    fn kill(&mut self, id: NodeId, layer_index: usize, reason: WasteReason) {
+        if !self.live.contains(id) {
+            return;
+        }
+        self.live.remove(id);
+        self.record_removal(id, layer_index, reason);
+    }
+
+    fn record_removal(&mut self, id: NodeId, layer_index: usize, reason: WasteReason) {
+        self.touched.push((id, true));
+        let Some(state) = self.states.get(id as usize) else {
             return;
         };
-        self.touched.entry(key).or_insert(true);
         // A hardlink's version belongs to its target; only a file's own removal counts.
-        if node.kind != EntryKind::File {
-            return;
-        }
-        if let Some(version) = node.version.and_then(|v| self.versions.get_mut(v)) {
-            version.removed = Some((layer_index, reason));
-        }
-    }
-
-    /// Records, the first time the current layer touches `path`, whether it was visible
-    /// before the layer (which is whether it exists at that first touch).
-    fn touch(&mut self, path: &str, exists_now: bool) {
-        if !self.touched.contains_key(path) {
-            self.touched.insert(path.into(), exists_now);
+        if state.kind == EntryKind::File {
+            self.removed_versions.push(RemovedVersion {
+                version: (state.layer, state.entry),
+                removed_in_layer: to_u32(layer_index),
+                reason,
+            });
         }
     }
 
@@ -618,14 +794,15 @@ impl Merger {
         });
     }
 
-    /// Turns the paths the layer touched into its change list and resets for the next layer.
+    /// Turns the nodes the layer touched into its change list and resets for the next layer.
     fn take_layer_changes(&mut self) -> LayerChanges {
+        let mut touched = std::mem::take(&mut self.touched);
+        // Stable: the first touch of each node stays first.
+        touched.sort_by_key(|&(id, _)| id);
+        touched.dedup_by_key(|&mut (id, _)| id);
         let mut changes = LayerChanges::default();
-        let mut touched: Vec<(Box<str>, bool)> = self.touched.drain().collect();
-        touched.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (path, existed_before) in touched {
-            let exists_after = self.state.contains_key(&path);
-            let change = match (existed_before, exists_after) {
+        for (id, existed_before) in touched {
+            let change = match (existed_before, self.live.contains(id)) {
                 (false, true) => Change::Added,
                 (true, true) => Change::Modified,
                 (true, false) => Change::Removed,
@@ -636,64 +813,71 @@ impl Merger {
                 Change::Modified => changes.modified += 1,
                 Change::Removed => changes.removed += 1,
             }
-            changes.paths.push(PathChange { path, change });
+            changes.changes.push((id, change));
         }
+        changes.changes.shrink_to_fit();
         changes
     }
 
     fn finish(self, layers: &[&LayerEntries], layer_changes: Vec<LayerChanges>) -> Merged {
         let Merger {
-            state,
-            versions,
+            paths,
+            live,
+            mut states,
+            mut links,
+            mut removed_versions,
             warnings,
             ..
         } = self;
+        let visible = live.present();
+        drop(live);
+        links.retain(|id, _| visible.binary_search(id).is_ok());
+        links.shrink_to_fit();
 
         // A removed version is still shipped usefully when a visible hardlink reaches it.
-        let mut kept_by_hardlink = vec![false; versions.len()];
-        for node in state.values() {
-            if node.kind == EntryKind::Hardlink {
-                if let Some(flag) = node.version.and_then(|v| kept_by_hardlink.get_mut(v)) {
-                    *flag = true;
-                }
-            }
-        }
+        let kept_by_hardlink: HashSet<VersionId> = visible
+            .iter()
+            .filter(|&&id| {
+                states
+                    .get(id as usize)
+                    .is_some_and(|s| s.kind == EntryKind::Hardlink)
+            })
+            .filter_map(|id| links.get(id).and_then(|link| link.version))
+            .collect();
 
         let mut totals = WasteTotals {
             wasted_by_layer: vec![0; layers.len()],
             ..WasteTotals::default()
         };
+        // Versions were shipped in (layer, entry) order.
+        removed_versions.sort_by_key(|removed| removed.version);
         let mut wasted_versions = Vec::new();
-        for (index, version) in versions.iter().enumerate() {
-            let Some((removed_in_layer, reason)) = version.removed else {
-                continue;
-            };
-            if kept_by_hardlink.get(index).copied().unwrap_or(false) {
-                totals.kept_only_via_hardlink_bytes = totals
-                    .kept_only_via_hardlink_bytes
-                    .saturating_add(version.size);
+        for removed in removed_versions {
+            let (layer, entry) = removed.version;
+            let shipped = layers
+                .get(layer as usize)
+                .and_then(|l| l.entries.get(entry as usize));
+            let size = shipped.map_or(0, |entry| entry.size);
+            if kept_by_hardlink.contains(&removed.version) {
+                totals.kept_only_via_hardlink_bytes =
+                    totals.kept_only_via_hardlink_bytes.saturating_add(size);
                 continue;
             }
-            totals.wasted_bytes = totals.wasted_bytes.saturating_add(version.size);
+            totals.wasted_bytes = totals.wasted_bytes.saturating_add(size);
             let by_reason = totals
                 .wasted_by_reason
-                .entry(reason.to_string())
+                .entry(removed.reason.to_string())
                 .or_insert(0);
-            *by_reason = by_reason.saturating_add(version.size);
-            if let Some(by_layer) = totals.wasted_by_layer.get_mut(version.layer) {
-                *by_layer = by_layer.saturating_add(version.size);
+            *by_reason = by_reason.saturating_add(size);
+            if let Some(by_layer) = totals.wasted_by_layer.get_mut(layer as usize) {
+                *by_layer = by_layer.saturating_add(size);
             }
-            let path = layers
-                .get(version.layer)
-                .and_then(|layer| layer.entries.get(version.entry))
-                .map(|entry| entry.path.clone())
-                .unwrap_or_default();
             wasted_versions.push(WastedVersion {
-                path,
-                layer: version.layer,
-                size: version.size,
-                removed_in_layer,
-                reason,
+                path: shipped.map(|entry| entry.path.clone()).unwrap_or_default(),
+                layer: layer as usize,
+                size,
+                removed_in_layer: removed.removed_in_layer as usize,
+                reason: removed.reason,
             });
         }
         for entry in layers.iter().flat_map(|layer| &layer.entries) {
@@ -705,36 +889,28 @@ impl Merger {
         }
 
         let mut summary = MergedSummary::default();
-        let nodes: Vec<MergedNode> = state
-            .into_iter()
-            .map(|(path, node)| {
-                summary.paths += 1;
-                *summary.type_counts.entry(node.kind.as_str()).or_insert(0) += 1;
-                if node.kind == EntryKind::File {
-                    summary.files += 1;
-                    summary.file_bytes = summary.file_bytes.saturating_add(node.size);
-                }
-                if node.implicit {
-                    summary.implicit_dirs += 1;
-                }
-                MergedNode {
-                    path,
-                    kind: node.kind,
-                    size: node.size,
-                    layer: node.layer,
-                    mode: node.mode,
-                    implicit: node.implicit,
-                    link_target: node.link_target,
-                    resolved_size: node.resolved_size,
-                    uid: node.uid,
-                    gid: node.gid,
-                    entry: node.entry,
-                }
-            })
-            .collect();
+        for &id in &visible {
+            let Some(state) = states.get_mut(id as usize) else {
+                continue;
+            };
+            state.visible = true;
+            summary.paths += 1;
+            *summary.type_counts.entry(state.kind.as_str()).or_insert(0) += 1;
+            if state.kind == EntryKind::File {
+                summary.files += 1;
+                summary.file_bytes = summary.file_bytes.saturating_add(state.size);
+            }
+            if state.implicit {
+                summary.implicit_dirs += 1;
+            }
+        }
+        let order = paths.path_order(visible);
 
         Merged {
-            nodes,
+            paths,
+            states,
+            links,
+            order,
             summary,
             layers: layer_changes,
             wasted_versions,
@@ -786,8 +962,8 @@ mod tests {
     use super::*;
     use crate::test_support::{dir, file, hardlink, layer, marker, symlink};
 
-    fn paths(merged: &Merged) -> Vec<&str> {
-        merged.nodes.iter().map(|n| n.path.as_ref()).collect()
+    fn paths(merged: &Merged) -> Vec<String> {
+        merged.nodes().map(|n| n.path.into()).collect()
     }
 
     fn reasons(merged: &Merged) -> Vec<(String, String)> {
@@ -829,7 +1005,7 @@ mod tests {
         let etc = merged.get("etc").expect("etc");
         assert_eq!((etc.layer, etc.mode, etc.implicit), (1, 0o700, false));
         assert_eq!(
-            merged.layers[1].paths,
+            merged.changed_paths(1),
             [PathChange {
                 path: "etc".into(),
                 change: Change::Modified
@@ -1005,17 +1181,17 @@ mod tests {
             file("app/data/g", 1),
         ]);
         let merged = merge(&[&l0, &l1]);
-        let changes: Vec<_> = merged.layers[1]
-            .paths
-            .iter()
-            .map(|c| (c.path.as_ref(), c.change))
+        let changes: Vec<_> = merged
+            .changed_paths(1)
+            .into_iter()
+            .map(|c| (c.path.to_string(), c.change))
             .collect();
         assert_eq!(
             changes,
             [
-                ("app/data", Change::Modified),
-                ("app/data/f", Change::Removed),
-                ("app/data/g", Change::Added)
+                ("app/data".to_owned(), Change::Modified),
+                ("app/data/f".to_owned(), Change::Removed),
+                ("app/data/g".to_owned(), Change::Added)
             ]
         );
     }

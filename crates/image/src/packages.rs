@@ -84,7 +84,7 @@ pub fn wants(path: &str) -> bool {
 /// Sorted by path, then in file order.
 pub fn packages(layers: &[&LayerEntries], merged: &Merged) -> Vec<Package> {
     let mut found = Vec::new();
-    for node in &merged.nodes {
+    for node in merged.nodes() {
         if node.kind != EntryKind::File {
             continue;
         }

@@ -167,8 +167,9 @@ pub fn analyze(plan: &Plan, scans: &[Option<LayerScan>]) -> Analysis {
         .iter()
         .map(|job| scan_of(job.index).map_or(&empty, |scan| &scan.layer))
         .collect();
-    let merged = merge::merge(&entries);
+    // dive first: its working trees are gone before the merge builds its own.
     let dive = dive::analyze(&entries);
+    let merged = merge::merge(&entries);
     for warning in &merged.warnings {
         problems.push(Problem::warning(warning.to_string()));
     }

@@ -200,7 +200,7 @@ fn merge_and_dive_match_the_oracle_on_every_fixture() {
             let merged = merge(&refs);
             let context = format!("{name:?}");
 
-            let nodes: Vec<Value> = merged.nodes.iter().map(oracle_node).collect();
+            let nodes: Vec<Value> = merged.nodes().map(|node| oracle_node(&node)).collect();
             assert_eq!(json!(nodes), image["merged"], "merged[] of {context}");
 
             let summary = &image["merged_summary"];
