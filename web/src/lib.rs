@@ -18,5 +18,7 @@ pub mod hooks;
 pub mod protocol;
 pub mod sample;
 pub mod scheduler;
+pub mod share;
+pub mod simulate;
 pub mod text;
 pub mod worker_client;

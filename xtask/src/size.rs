@@ -15,7 +15,11 @@ pub const BUDGET: u64 = 600 * 1000;
 /// Path prefixes (relative to dist/) of files the first visit does not fetch. A worker started
 /// only when its feature is used belongs here (its loader, glue and wasm): the e2e tests check
 /// that the first visit requests none of them.
-pub const ON_DEMAND: &[&str] = &["rules/"];
+pub const ON_DEMAND: &[&str] = &[
+    "rules/",
+    // The cache simulator's worker (web/src/bin/sim_worker.rs), started when its panel opens.
+    "sim_worker",
+];
 
 pub struct Sizes {
     /// First-load files: (path, raw, gzipped).

@@ -13,6 +13,8 @@ use crate::components::status::Status;
 use crate::components::Selection;
 use crate::hooks::use_parser;
 use crate::sample::SAMPLE_DOCKERFILE;
+use crate::share::{Restored, ShareButton};
+use crate::simulate::SimulationPanel;
 use crate::text::{line_range, utf16_offset, Utf16Range};
 
 /// Quiet time after the last keystroke before the text goes to the parser.
@@ -21,7 +23,10 @@ const DEBOUNCE_MS: u32 = 100;
 /// The Dockerfile playground: editor on the left, problems and outline on the right.
 #[component]
 pub fn Playground() -> Html {
-    let text = use_state(|| AttrValue::from(SAMPLE_DOCKERFILE));
+    // A share link (#/?s=…) restores its Dockerfile and scenario (web/src/share.rs).
+    let restored = use_memo((), |_| Restored::from_location());
+    let text = use_state(|| restored.dockerfile_or(SAMPLE_DOCKERFILE));
+    let scenario = use_state(|| restored.state.scenario.clone().unwrap_or_default());
     let parser = use_parser();
     let editor_ref = use_node_ref();
     // Replacing the timeout drops (and so cancels) the previous one.
@@ -29,7 +34,8 @@ pub fn Playground() -> Html {
 
     {
         let parser = parser.clone();
-        use_effect_with((), move |_| parser.submit(SAMPLE_DOCKERFILE.to_owned()));
+        let initial_text = text.to_string();
+        use_effect_with((), move |_| parser.submit(initial_text));
     }
 
     // Both callbacks are made once: a new callback on every keystroke would count as new
@@ -63,6 +69,7 @@ pub fn Playground() -> Html {
         <>
             <div class="toolbar">
                 <span class="tagline">{ "Dockerfile playground — parsed in your browser, as BuildKit does" }</span>
+                <ShareButton dockerfile={(*text).clone()} scenario={(*scenario).clone()} />
                 <Status
                     {up_to_date}
                     has_report={parsed.is_some()}
@@ -74,13 +81,18 @@ pub fn Playground() -> Html {
             if let Some(error) = &state.error {
                 <p class="alert" role="alert" data-testid="parser-error">{ error.message.clone() }</p>
             }
+            if let Some(error) = &restored.error {
+                <p class="alert" role="alert" data-testid="share-error">{ format!("This share link could not be opened: {error}") }</p>
+            }
             <main class="workspace">
                 <section class="editor-pane" aria-label="Editor">
                     <Editor value={(*text).clone()} {on_input} node_ref={editor_ref} />
                 </section>
                 <aside class="side-pane">
                     <Diagnostics report={report.clone()} on_select={on_select.clone()} />
-                    <Outline {report} {on_select} />
+                    <Outline {report} on_select={on_select.clone()} />
+                    <SimulationPanel dockerfile={(*text).clone()} scenario={scenario.clone()} {on_select}
+                                     open={restored.state.scenario.is_some()} />
                 </aside>
             </main>
         </>

@@ -1,0 +1,134 @@
+// Shared set-up for the end-to-end tests of issue 6 §2, §4–§6 (simulate, share, offline,
+// embed): Chromium as in playground.test.mjs, with the same guards — every request goes to
+// the local server (or is a file:, data: or blob: URL of the page itself), none fails, and
+// nothing is logged as an error (a CSP violation, a panic or a failed load shows up there).
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, sep } from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+export const DIST = process.env.LAYERLAB_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url));
+const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/** Starts the server and the browser; `run({ server, browser, context, page, guard })`. */
+export async function withBrowser(run, { serveDist = true, contextOptions = {}, server: custom } = {}) {
+  const server = custom ?? (serveDist ? await serve(DIST) : null);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    const context = await browser.newContext(contextOptions);
+    const guard = watch(context, server);
+    const page = await context.newPage();
+    guard.attach(page);
+    await run({ server, browser, context, page, guard });
+  } finally {
+    await browser.close();
+    if (server) await server.close();
+  }
+}
+
+/** Records requests and errors of a context; `guard.check()` asserts there were none amiss. */
+function watch(context, server) {
+  const seen = [];
+  const failed = [];
+  const problems = [];
+  context.on("request", (request) => seen.push(request.url()));
+  const guard = {
+    seen,
+    failed,
+    problems,
+    /** Expected failures (e.g. while offline) are filtered by the test itself. */
+    attach(page) {
+      page.on("requestfailed", (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+      page.on("response", (response) => {
+        if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`);
+      });
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(`console: ${message.text()}`);
+      });
+      page.on("pageerror", (error) => problems.push(`page: ${error.message}`));
+      page.on("worker", (worker) => worker.on("console", (message) => {
+        if (message.type() === "error") problems.push(`worker console: ${message.text()}`);
+      }));
+    },
+    check({ allowFailed = () => false } = {}) {
+      const local = (url) =>
+        (server && url.startsWith(server.url)) || /^(file|data|blob):/.test(url);
+      assert.deepEqual(seen.filter((url) => !local(url)), [], "requests to anywhere but the page's own files");
+      assert.deepEqual(failed.filter((f) => !allowFailed(f)), [], "failed requests");
+      assert.deepEqual(problems, [], "errors in the console");
+    },
+  };
+  return guard;
+}
+
+/** Waits until the editor's report belongs to the text in the editor. */
+export const parsed = (page) =>
+  page.waitForSelector('[data-testid="status"][data-state="idle"]', { timeout: 60_000 });
+
+export const rowTexts = (page, testid) =>
+  page.$$eval(`[data-testid="${testid}"]`, (rows) => rows.map((row) => row.textContent));
+
+/** The page has no inline script and its CSP allows only its own files. */
+export async function assertCsp(page) {
+  assert.equal(await page.locator("script:not([src])").count(), 0, "inline scripts");
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+};
+
+/** Like server.mjs, plus a switch that makes the network fail: while `unplugged`, every
+ *  connection is cut before an answer (as when the machine goes offline), and counted. */
+export async function serveUnpluggable(root) {
+  const base = normalize(root + sep);
+  const state = { requests: [], refused: [], unplugged: false };
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
+    if (state.unplugged) {
+      state.refused.push(path);
+      request.socket.destroy();
+      return;
+    }
+    state.requests.push(path);
+    const file = normalize(join(base, path.endsWith("/") ? path + "index.html" : path));
+    try {
+      if (!file.startsWith(base) || !(await stat(file)).isFile()) throw new Error("not a file");
+      const body = await readFile(file);
+      response.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-store",
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { "content-type": "text/plain" });
+      response.end("not found");
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  state.url = `http://127.0.0.1:${server.address().port}/`;
+  state.close = () => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  };
+  return state;
+}
