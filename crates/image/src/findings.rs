@@ -84,33 +84,39 @@ pub fn findings(layers: &[&LayerEntries], merged: &Merged) -> Vec<Finding> {
             });
         }
     }
-    for node in merged.nodes() {
-        let mode = node.mode;
-        let mut report = |kind: FindingKind| {
-            found.push(Finding {
-                kind,
-                path: node.path.to_string(),
-                layer: node.layer,
-                detail: format!("mode {mode:04o}"),
-                visible: true,
-            });
-        };
-        match node.kind {
+    for node in merged.node_refs() {
+        let (kind, mode) = (node.kind(), node.mode());
+        let mut kinds = Vec::new();
+        match kind {
             EntryKind::File | EntryKind::Hardlink => {
                 if mode & 0o4000 != 0 {
-                    report(FindingKind::Setuid);
+                    kinds.push(FindingKind::Setuid);
                 }
                 if mode & 0o2000 != 0 {
-                    report(FindingKind::Setgid);
+                    kinds.push(FindingKind::Setgid);
                 }
-                if node.kind == EntryKind::File && mode & 0o002 != 0 {
-                    report(FindingKind::WorldWritable);
+                if kind == EntryKind::File && mode & 0o002 != 0 {
+                    kinds.push(FindingKind::WorldWritable);
                 }
             }
             EntryKind::Dir if mode & 0o002 != 0 && mode & 0o1000 == 0 => {
-                report(FindingKind::WorldWritableDir);
+                kinds.push(FindingKind::WorldWritableDir);
             }
             _ => {}
+        }
+        // The path is built only for the few nodes reported.
+        if kinds.is_empty() {
+            continue;
+        }
+        let path = node.path();
+        for kind in kinds {
+            found.push(Finding {
+                kind,
+                path: path.clone(),
+                layer: node.layer(),
+                detail: format!("mode {mode:04o}"),
+                visible: true,
+            });
         }
     }
     found.sort_by(|a, b| (a.kind, &a.path, a.layer).cmp(&(b.kind, &b.path, b.layer)));
@@ -272,28 +278,36 @@ pub struct LargeFile {
 
 /// The `limit` largest visible regular files, biggest first (ties by path).
 pub fn largest_files(merged: &Merged, limit: usize) -> Vec<LargeFile> {
+    if limit == 0 {
+        return Vec::new();
+    }
     let by_size_then_path =
         |a: &LargeFile, b: &LargeFile| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path));
-    // Only the best `limit` so far are kept (the list is trimmed whenever it doubles), so a
-    // big image never holds every file at once.
-    let mut files: Vec<LargeFile> = Vec::new();
-    for node in merged.nodes().filter(|node| node.kind == EntryKind::File) {
-        files.push(LargeFile {
-            path: node.path.into(),
-            size: node.size,
-            layer: node.layer,
-        });
-        if files.len() >= limit.saturating_mul(2).max(64) {
-            if limit > 0 && files.len() > limit {
-                files.select_nth_unstable_by(limit - 1, by_size_then_path);
-            }
+    let trim = |files: &mut Vec<LargeFile>| {
+        if files.len() > limit {
+            files.select_nth_unstable_by(limit - 1, by_size_then_path);
             files.truncate(limit);
         }
+    };
+    // Only the best so far are kept, and paths are built only for files that can still make
+    // the list: nodes come in path order, so a later file of a kept size loses the tie.
+    let mut files: Vec<LargeFile> = Vec::new();
+    let mut cutoff: Option<u64> = None;
+    for node in merged.node_refs() {
+        if node.kind() != EntryKind::File || cutoff.is_some_and(|c| node.size() <= c) {
+            continue;
+        }
+        files.push(LargeFile {
+            path: node.path(),
+            size: node.size(),
+            layer: node.layer(),
+        });
+        if files.len() >= limit.saturating_mul(2).max(64) {
+            trim(&mut files);
+            cutoff = files.iter().map(|f| f.size).min();
+        }
     }
-    if files.len() > limit && limit > 0 {
-        files.select_nth_unstable_by(limit - 1, by_size_then_path);
-    }
-    files.truncate(limit);
+    trim(&mut files);
     files.sort_by(by_size_then_path);
     files
 }

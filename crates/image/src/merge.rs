@@ -269,8 +269,17 @@ impl Merged {
         self.order.iter().map(|&id| self.node(id))
     }
 
+    /// Every visible node without its path (cheap to list), sorted by path bytes.
+    pub fn node_refs(&self) -> impl ExactSizeIterator<Item = NodeRef<'_>> {
+        self.order.iter().map(|&id| NodeRef { merged: self, id })
+    }
+
+    fn state(&self, id: NodeId) -> NodeState {
+        self.states.get(id as usize).cloned().unwrap_or_default()
+    }
+
     fn node(&self, id: NodeId) -> MergedNode {
-        let state = self.states.get(id as usize).cloned().unwrap_or_default();
+        let state = self.state(id);
         let link = self.links.get(&id);
         MergedNode {
             path: self.paths.path(id).into(),
@@ -349,6 +358,40 @@ impl Merged {
         let mut list: Vec<PathWaste> = by_path.into_values().collect();
         list.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
         list
+    }
+}
+
+/// A visible node of [`Merged::node_refs`]: the fields of [`MergedNode`] without building its
+/// path until [`NodeRef::path`] or [`NodeRef::node`] is called.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeRef<'a> {
+    merged: &'a Merged,
+    id: NodeId,
+}
+
+impl NodeRef<'_> {
+    pub fn kind(&self) -> EntryKind {
+        self.merged.state(self.id).kind
+    }
+
+    pub fn size(&self) -> u64 {
+        self.merged.state(self.id).size
+    }
+
+    pub fn layer(&self) -> usize {
+        self.merged.state(self.id).layer as usize
+    }
+
+    pub fn mode(&self) -> u32 {
+        self.merged.state(self.id).mode
+    }
+
+    pub fn path(&self) -> String {
+        self.merged.paths.path(self.id)
+    }
+
+    pub fn node(&self) -> MergedNode {
+        self.merged.node(self.id)
     }
 }
 

@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use crate::merge::Merged;
-use crate::model::{EntryKind, LayerEntries};
+use crate::model::{CapturedFile, EntryKind, LayerEntries};
 
 /// One installed package or locked dependency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -84,22 +84,27 @@ pub fn wants(path: &str) -> bool {
 /// Sorted by path, then in file order.
 pub fn packages(layers: &[&LayerEntries], merged: &Merged) -> Vec<Package> {
     let mut found = Vec::new();
-    for node in merged.nodes() {
-        if node.kind != EntryKind::File {
-            continue;
+    // Only captured files can be read: list the visible ones, in path order.
+    let mut visible: Vec<(&str, usize, Source, &CapturedFile)> = Vec::new();
+    for (layer_index, layer) in layers.iter().enumerate() {
+        for captured in &layer.captured {
+            let Some(entry) = layer.entries.get(captured.entry) else {
+                continue;
+            };
+            if entry.kind != EntryKind::File
+                || !merged.is_visible(&entry.path, layer_index, captured.entry)
+            {
+                continue;
+            }
+            if let Some(kind) = source(&entry.path) {
+                visible.push((&entry.path, layer_index, kind, captured));
+            }
         }
-        let Some(kind) = source(&node.path) else {
-            continue;
-        };
-        let Some(entry) = node.entry else {
-            continue;
-        };
-        let Some(captured) = layers
-            .get(node.layer)
-            .and_then(|layer| layer.captured.iter().find(|c| c.entry == entry))
-        else {
-            continue;
-        };
+    }
+    // Stable: a path captured twice keeps its first capture.
+    visible.sort_by(|a, b| a.0.cmp(b.0));
+    visible.dedup_by(|b, a| a.0 == b.0);
+    for (path, layer, kind, captured) in visible {
         let text = String::from_utf8_lossy(&captured.bytes);
         let (manager, parsed) = match kind {
             Source::Dpkg => ("dpkg", parse_dpkg(&text)),
@@ -117,8 +122,8 @@ pub fn packages(layers: &[&LayerEntries], merged: &Merged) -> Vec<Package> {
             name: p.name,
             version: p.version,
             arch: p.arch,
-            layer: node.layer,
-            path: node.path.to_string(),
+            layer,
+            path: path.to_owned(),
         }));
     }
     found

@@ -184,24 +184,31 @@ impl PathTree {
 
     /// Appends the path of `id` (its names joined by `/`) to `out`.
     pub(crate) fn write_path(&self, id: NodeId, out: &mut String) {
-        let mut chain = Vec::new();
-        let mut node = id;
-        while let Some(parent) = self.parent(node) {
-            chain.push(node);
-            node = parent;
-        }
-        for (index, node) in chain.iter().rev().enumerate() {
-            if index > 0 {
-                out.push('/');
-            }
-            out.push_str(self.name(*node));
-        }
+        out.push_str(&self.path(id));
     }
 
+    /// The path of `id`: its names joined by `/`, written back to front into one buffer.
     pub(crate) fn path(&self, id: NodeId) -> String {
-        let mut out = String::new();
-        self.write_path(id, &mut out);
-        out
+        let mut len = 0usize;
+        let mut node = id;
+        while let Some(parent) = self.parent(node) {
+            len += self.name(node).len() + usize::from(parent != ROOT);
+            node = parent;
+        }
+        let mut bytes = vec![b'/'; len];
+        let mut end = len;
+        let mut node = id;
+        while let Some(parent) = self.parent(node) {
+            let name = self.name(node).as_bytes();
+            let start = end.saturating_sub(name.len());
+            if let Some(slot) = bytes.get_mut(start..end) {
+                slot.copy_from_slice(name);
+            }
+            end = start.saturating_sub(1); // the `/` already there
+            node = parent;
+        }
+        // Whole names were copied, so the bytes are valid UTF-8.
+        String::from_utf8(bytes).unwrap_or_default()
     }
 
     /// The children of every node among `members`, each list sorted by name bytes. `members`
