@@ -235,7 +235,31 @@ impl PathTree {
     /// `a-b/x`, `a/x` is the byte order, so each child counts as two items, itself and its
     /// subtree.
     pub(crate) fn path_order(&self, members: Vec<NodeId>) -> Vec<NodeId> {
-        let lists = self.children_of(members);
+        // A node can be present below an absent one (an entry placed under a symlink gets no
+        // implicit parents): absent ancestors join the walk without being listed.
+        let mut is_member = vec![false; self.nodes.len()];
+        for &id in &members {
+            if let Some(flag) = is_member.get_mut(id as usize) {
+                *flag = true;
+            }
+        }
+        let mut in_walk = is_member.clone();
+        let mut all = members;
+        for index in 0..all.len() {
+            let mut node = all.get(index).copied().unwrap_or(ROOT);
+            while let Some(parent) = self.parent(node) {
+                match in_walk.get_mut(parent as usize) {
+                    Some(flag) if !*flag && parent != ROOT => {
+                        *flag = true;
+                        all.push(parent);
+                        node = parent;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        drop(in_walk);
+        let lists = self.children_of(all);
         let mut order = Vec::with_capacity(lists.sorted.len());
         let items_of = |dir: NodeId| -> Vec<(NodeId, bool)> {
             let children = lists.children(dir);
@@ -267,7 +291,7 @@ impl PathTree {
             if subtree {
                 let inner = items_of(id);
                 stack.push((inner, 0));
-            } else {
+            } else if is_member.get(id as usize).copied().unwrap_or(false) {
                 order.push(id);
             }
         }
@@ -365,35 +389,41 @@ impl LiveSet {
             .is_some_and(|flags| flags & PRESENT != 0)
     }
 
-    /// Marks `id` present; its parent must be present (or the root).
+    fn is_linked(&self, id: NodeId) -> bool {
+        self.flags
+            .get(id as usize)
+            .is_some_and(|flags| flags & LINKED != 0)
+    }
+
+    /// Marks `id` present, linking it (and any absent ancestor not linked yet) under its
+    /// parent so walks from above reach it.
     pub(crate) fn insert(&mut self, paths: &PathTree, id: NodeId) {
         self.reserve_for(id);
-        let Some(parent) = paths.parent(id) else {
-            return;
-        };
-        self.reserve_for(parent);
-        let linked = self
-            .flags
-            .get(id as usize)
-            .is_some_and(|flags| flags & LINKED != 0);
-        if !linked {
+        let mut node = id;
+        while !self.is_linked(node) {
+            let Some(parent) = paths.parent(node) else {
+                break;
+            };
+            self.reserve_for(parent);
             let head = self
                 .first_child
                 .get(parent as usize)
                 .copied()
                 .unwrap_or(NO_NODE);
-            if let Some(next) = self.next_sibling.get_mut(id as usize) {
+            if let Some(next) = self.next_sibling.get_mut(node as usize) {
                 *next = head;
             }
             if let Some(first) = self.first_child.get_mut(parent as usize) {
-                *first = id;
+                *first = node;
             }
-            if let Some(own) = self.first_child.get_mut(id as usize) {
-                *own = NO_NODE;
+            // An unlinked node has no linked children: sweeps reset `first_child`.
+            if let Some(flags) = self.flags.get_mut(node as usize) {
+                *flags |= LINKED;
             }
+            node = parent;
         }
         if let Some(flags) = self.flags.get_mut(id as usize) {
-            *flags |= PRESENT | LINKED;
+            *flags |= PRESENT;
         }
     }
 
@@ -448,8 +478,8 @@ impl LiveSet {
                 let index = node as usize;
                 if self.contains(node) {
                     found.push(node);
-                    pending.push(self.first_child.get(index).copied().unwrap_or(NO_NODE));
                 }
+                pending.push(self.first_child.get(index).copied().unwrap_or(NO_NODE));
                 node = self.next_sibling.get(index).copied().unwrap_or(NO_NODE);
             }
         }
