@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::playground::Playground;
+use crate::components::theme_toggle::ThemeToggle;
 
 /// The app's views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +91,7 @@ pub fn App() -> Html {
             <header class="topbar">
                 <h1 class="brand">{ "layerlab" }</h1>
                 <nav class="tabs" aria-label="Views">{ for tabs }</nav>
+                <ThemeToggle />
             </header>
             {
                 match *view {

@@ -8,16 +8,26 @@
 //! - [`hooks`]: hooks that tie those to components (`use_parser`).
 //! - [`components`]: views, one per file; [`app`] lays them out.
 //! - [`text`]: positions in the editor text (UTF-16, as the browser counts).
+//! - [`highlight`]: the editor's syntax colours (a small line lexer, no parser needed).
+//! - [`fixes`]: applying a finding's fix to the editor text.
+//! - [`marks`]: where the editor draws a report's findings (squiggles, gutter markers).
+//! - [`settings`]: the lint settings (per-rule levels, `.hadolint.yaml`), serialisable.
+//! - [`gallery`]: the example Dockerfiles for workshops.
 //!
 //! Only the worker binary links the parser (`layerlab-wasm`); this library never names it, so
 //! the page's wasm stays small.
 
 pub mod app;
 pub mod components;
+pub mod fixes;
+pub mod gallery;
+pub mod highlight;
 pub mod hooks;
+pub mod marks;
 pub mod protocol;
 pub mod sample;
 pub mod scheduler;
+pub mod settings;
 pub mod share;
 pub mod simulate;
 pub mod text;

@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::settings::LintSettings;
+
 /// The worker's loader script, relative to the page (public/worker_loader.js): it imports
 /// `worker.js` and starts `worker_bg.wasm`, which Trunk builds from the `worker` binary.
 pub const WORKER_URL: &str = "./worker_loader.js";
@@ -16,6 +18,9 @@ pub const WORKER_URL: &str = "./worker_loader.js";
 pub struct ParseRequest {
     pub seq: u32,
     pub text: String,
+    /// How to lint it (the page's rule settings and imported `.hadolint.yaml`).
+    #[serde(default)]
+    pub settings: LintSettings,
 }
 
 /// Worker → page.
@@ -23,12 +28,22 @@ pub struct ParseRequest {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkerMessage {
     /// The worker has loaded its wasm and listens. Requests sent earlier would be lost.
-    Ready { version: String },
+    Ready {
+        version: String,
+        /// The linter's rules, for the settings list.
+        #[serde(default)]
+        rules: Vec<RuleInfo>,
+    },
     Parsed {
         seq: u32,
         /// Time spent in the parser, measured inside the worker.
         elapsed_ms: f64,
+        /// On the wire: one JSON string (see [`report_from_json`]).
+        #[serde(deserialize_with = "report_from_json")]
         report: Report,
+        /// What was wrong with the request's settings (e.g. a malformed `.hadolint.yaml`).
+        #[serde(default)]
+        config_problems: Vec<ConfigProblem>,
     },
     /// A request could not be handled; `seq` is absent when the request itself was unreadable.
     Failed { seq: Option<u32>, message: String },
@@ -58,6 +73,49 @@ pub struct Diagnostic {
     pub message: String,
     pub start: LineCol,
     pub end: LineCol,
+    /// The rule's mechanical fix, if it has one.
+    #[serde(default)]
+    pub fix: Option<Fix>,
+}
+
+/// A rule's fix: edits of the text the report was made from.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Fix {
+    pub title: String,
+    pub safe: bool,
+    pub edits: Vec<TextEdit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct TextEdit {
+    /// UTF-8 byte offsets.
+    pub span: ByteSpan,
+    pub replacement: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub struct ByteSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A rule, as the settings list shows it (`layerlab_wasm::RuleInfo`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    pub code: String,
+    pub summary: String,
+    /// Its default level; `ignore` when it is off unless enabled.
+    pub level: String,
+    pub fixable: bool,
+}
+
+/// A problem with the settings (`layerlab_wasm::ConfigProblem`): 1-based line and column in
+/// the `.hadolint.yaml`, or line 0 for a rule choice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -75,6 +133,27 @@ pub struct LineCol {
     pub line: u32,
     pub column: u32,
     pub utf16_column: u32,
+}
+
+/// Reads a report sent as one JSON string, as the worker sends it: a 3,000-finding report
+/// read field by field through `serde_wasm_bindgen` costs the page tens of milliseconds of
+/// calls between wasm and JavaScript, one string costs one. A report given as an object (as
+/// the tests write them) is read as such.
+fn report_from_json<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Report, D::Error> {
+    struct ReportVisitor;
+    impl<'de> serde::de::Visitor<'de> for ReportVisitor {
+        type Value = Report;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a report, or a report as a JSON string")
+        }
+        fn visit_str<E: serde::de::Error>(self, json: &str) -> Result<Report, E> {
+            serde_json::from_str(json).map_err(E::custom)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Report, A::Error> {
+            Report::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_any(ReportVisitor)
 }
 
 /// A message that did not have the expected shape.
@@ -111,7 +190,7 @@ pub fn decode_message(value: JsValue) -> Result<WorkerMessage, ProtocolError> {
 }
 
 /// The worker side of [`WorkerMessage`]. `Parsed` is built around a report that is already a
-/// JS object (from `layerlab_wasm::parse`), so it is not converted twice.
+/// JS value (the report's JSON text), so it is not converted twice.
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum Outgoing<'a> {
@@ -120,22 +199,32 @@ enum Outgoing<'a> {
     Failed { seq: Option<u32>, message: &'a str },
 }
 
-pub fn encode_ready(version: &str) -> Result<JsValue, ProtocolError> {
-    to_js(&Outgoing::Ready { version })
+pub fn encode_ready(version: &str, rules: &[RuleInfo]) -> Result<JsValue, ProtocolError> {
+    let message = to_js(&Outgoing::Ready { version })?;
+    attach(&message, "rules", &to_js(&rules)?)?;
+    Ok(message)
 }
 
 pub fn encode_parsed(
     seq: u32,
     elapsed_ms: f64,
     report: &JsValue,
+    config_problems: &[ConfigProblem],
 ) -> Result<JsValue, ProtocolError> {
     let message = to_js(&Outgoing::Parsed { seq, elapsed_ms })?;
+    attach(&message, "report", report)?;
+    attach(&message, "config_problems", &to_js(&config_problems)?)?;
+    Ok(message)
+}
+
+/// Sets `message[key] = value` on an envelope made by [`to_js`].
+fn attach(message: &JsValue, key: &str, value: &JsValue) -> Result<(), ProtocolError> {
     let object: &js_sys::Object = message
         .dyn_ref()
         .ok_or_else(|| ProtocolError("an envelope that is not an object".into()))?;
-    js_sys::Reflect::set(object, &JsValue::from_str("report"), report)
-        .map_err(|_| ProtocolError("could not attach the report".into()))?;
-    Ok(message)
+    js_sys::Reflect::set(object, &JsValue::from_str(key), value)
+        .map_err(|_| ProtocolError(format!("could not attach the {key}")))?;
+    Ok(())
 }
 
 pub fn encode_failed(seq: Option<u32>, message: &str) -> Result<JsValue, ProtocolError> {
@@ -171,6 +260,39 @@ mod tests {
         assert_eq!(error.start.line, 3);
     }
 
+    /// Fixes, the rule catalogue and configuration problems read as the page expects.
+    #[test]
+    fn fix_catalogue_and_problem_contract() {
+        let text = "FROM alpine:3.20\nADD app.py /app/\n";
+        let written =
+            serde_json::to_value(layerlab_wasm::analysis(text)).expect("the report serializes");
+        let report: Report = serde_json::from_value(written).expect("the mirror reads it");
+        let add = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "DL3020")
+            .expect("ADD of a local file");
+        let fix = add.fix.as_ref().expect("DL3020 has a fix");
+        assert_eq!(fix.edits[0].replacement, "COPY");
+        assert_eq!(&text[fix.edits[0].span.start..fix.edits[0].span.end], "ADD");
+
+        let rules: Vec<RuleInfo> = serde_json::from_value(
+            serde_json::to_value(layerlab_wasm::rule_catalogue()).expect("json"),
+        )
+        .expect("the mirror reads the catalogue");
+        assert!(rules.iter().any(|r| r.code == "DL3020" && r.fixable));
+
+        let config = layerlab_wasm::LintConfig {
+            hadolint_yaml: "ignored: [\n".into(),
+            ..Default::default()
+        };
+        let (_, problems) = layerlab_wasm::lint_options(&config);
+        let problems: Vec<ConfigProblem> =
+            serde_json::from_value(serde_json::to_value(problems).expect("json")).expect("reads");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].line >= 1);
+    }
+
     #[test]
     fn worker_messages_are_tagged_by_kind() {
         let ready: WorkerMessage =
@@ -178,7 +300,8 @@ mod tests {
         assert_eq!(
             ready,
             WorkerMessage::Ready {
-                version: "0.1.0".into()
+                version: "0.1.0".into(),
+                rules: Vec::new(),
             }
         );
 

@@ -7,6 +7,7 @@
 //! - A reply is shown only if it answers the latest edit; older ones are dropped.
 
 use crate::protocol::ParseRequest;
+use crate::settings::LintSettings;
 
 #[derive(Debug, Default)]
 pub struct Scheduler {
@@ -30,12 +31,13 @@ impl Scheduler {
         Self::default()
     }
 
-    /// A new text; returns the request to send now, if the worker is free.
-    pub fn submit(&mut self, text: String) -> Option<ParseRequest> {
+    /// A new text (or new settings); returns the request to send now, if the worker is free.
+    pub fn submit(&mut self, text: String, settings: LintSettings) -> Option<ParseRequest> {
         self.latest = self.latest.wrapping_add(1);
         self.pending = Some(ParseRequest {
             seq: self.latest,
             text,
+            settings,
         });
         self.dispatch()
     }
@@ -99,8 +101,8 @@ mod tests {
     #[test]
     fn waits_for_the_worker_then_sends_only_the_latest_text() {
         let mut s = Scheduler::new();
-        assert_eq!(s.submit("a".into()), None);
-        assert_eq!(s.submit("ab".into()), None);
+        assert_eq!(s.submit("a".into(), LintSettings::default()), None);
+        assert_eq!(s.submit("ab".into(), LintSettings::default()), None);
         let first = s.ready().expect("sent once ready");
         assert_eq!((first.seq, first.text.as_str()), (2, "ab"));
         assert!(s.is_busy());
@@ -118,10 +120,10 @@ mod tests {
     fn one_request_in_flight_and_stale_replies_are_dropped() {
         let mut s = Scheduler::new();
         s.ready();
-        assert_eq!(seq(s.submit("1".into())), Some(1));
+        assert_eq!(seq(s.submit("1".into(), LintSettings::default())), Some(1));
         // Edits while the worker is busy wait in one slot; the newest wins.
-        assert_eq!(s.submit("2".into()), None);
-        assert_eq!(s.submit("3".into()), None);
+        assert_eq!(s.submit("2".into(), LintSettings::default()), None);
+        assert_eq!(s.submit("3".into(), LintSettings::default()), None);
 
         let reply = s.reply(1);
         assert_eq!(reply.shown, None, "reply 1 is older than edit 3");
@@ -142,8 +144,8 @@ mod tests {
     fn an_unreadable_request_frees_the_slot() {
         let mut s = Scheduler::new();
         s.ready();
-        assert_eq!(seq(s.submit("1".into())), Some(1));
-        assert_eq!(s.submit("2".into()), None);
+        assert_eq!(seq(s.submit("1".into(), LintSettings::default())), Some(1));
+        assert_eq!(s.submit("2".into(), LintSettings::default()), None);
         assert_eq!(seq(s.unreadable()), Some(2));
         assert_eq!(s.reply(2).shown.as_deref(), Some("2"));
     }
@@ -152,10 +154,17 @@ mod tests {
     fn a_lost_worker_keeps_the_waiting_edit_for_the_next_one() {
         let mut s = Scheduler::new();
         s.ready();
-        assert_eq!(seq(s.submit("boom".into())), Some(1));
-        assert_eq!(s.submit("fixed".into()), None);
+        assert_eq!(
+            seq(s.submit("boom".into(), LintSettings::default())),
+            Some(1)
+        );
+        assert_eq!(s.submit("fixed".into(), LintSettings::default()), None);
         s.worker_lost();
-        assert_eq!(s.submit("fixed!".into()), None, "no worker to send to");
+        assert_eq!(
+            s.submit("fixed!".into(), LintSettings::default()),
+            None,
+            "no worker to send to"
+        );
         let next = s.ready().expect("the new worker gets the latest edit");
         assert_eq!((next.seq, next.text.as_str()), (3, "fixed!"));
         // A late reply from the dead worker changes nothing.

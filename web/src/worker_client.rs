@@ -9,20 +9,23 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::protocol::{self, Report, WorkerMessage, WORKER_URL};
+use crate::protocol::{self, ConfigProblem, Report, RuleInfo, WorkerMessage, WORKER_URL};
 use crate::scheduler::Scheduler;
+use crate::settings::LintSettings;
 
 /// What the page learns from the worker.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParserEvent {
     Ready {
         version: String,
+        rules: Rc<Vec<RuleInfo>>,
     },
     /// A report for the latest edit. Replies to older edits are never reported.
     Parsed {
         text: Rc<str>,
         report: Rc<Report>,
         elapsed_ms: f64,
+        config_problems: Rc<Vec<ConfigProblem>>,
     },
     /// The latest edit could not be parsed, or the worker could not be reached.
     Failed {
@@ -67,11 +70,14 @@ impl WorkerClient {
         WorkerClient { inner }
     }
 
-    /// Parses `text` as soon as the worker is free; newer texts replace waiting ones.
-    pub fn submit(&self, text: String) {
+    /// Parses and lints `text` as soon as the worker is free; newer texts replace waiting ones.
+    pub fn submit(&self, text: String, settings: LintSettings) {
         let (request, no_worker) = {
             let mut inner = self.inner.borrow_mut();
-            (inner.scheduler.submit(text), inner.worker.is_none())
+            (
+                inner.scheduler.submit(text, settings),
+                inner.worker.is_none(),
+            )
         };
         if no_worker {
             // The last worker crashed: this edit gets a new one and is sent when it is ready.
@@ -164,20 +170,25 @@ fn on_message(weak: &Weak<RefCell<Inner>>, data: JsValue) {
     let (event, next) = {
         let mut inner = inner_rc.borrow_mut();
         match message {
-            WorkerMessage::Ready { version } => (
-                Some(ParserEvent::Ready { version }),
+            WorkerMessage::Ready { version, rules } => (
+                Some(ParserEvent::Ready {
+                    version,
+                    rules: Rc::new(rules),
+                }),
                 inner.scheduler.ready(),
             ),
             WorkerMessage::Parsed {
                 seq,
                 elapsed_ms,
                 report,
+                config_problems,
             } => {
                 let reply = inner.scheduler.reply(seq);
                 let event = reply.shown.map(|text| ParserEvent::Parsed {
                     text: text.into(),
                     report: Rc::new(report),
                     elapsed_ms,
+                    config_problems: Rc::new(config_problems),
                 });
                 (event, reply.next)
             }

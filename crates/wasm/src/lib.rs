@@ -5,12 +5,14 @@
 //! Values cross as JSON-compatible objects (no `Map`, `null` for absent fields), so a caller
 //! can `JSON.stringify` them or pass them through `postMessage` unchanged.
 
+mod lint_config;
 #[cfg(feature = "simulate")]
 mod simulate;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub use lint_config::{lint_options, rule_catalogue, ConfigProblem, LintConfig, RuleInfo};
 #[cfg(feature = "simulate")]
 pub use simulate::{
     simulation, BuilderInput, EntryInput, EntryObject, ScenarioInput, FIELDS as SCENARIO_FIELDS,
@@ -145,8 +147,13 @@ pub struct Analysis {
 
 /// [`analyze`] without the JavaScript conversion, for native callers and tests.
 pub fn analysis(text: &str) -> Analysis {
+    analysis_with(text, &layerlab_lint::LintOptions::default())
+}
+
+/// [`analysis`] with the linter configured (see [`lint_options`]).
+pub fn analysis_with(text: &str, options: &layerlab_lint::LintOptions) -> Analysis {
     let report = layerlab_syntax::report::parse_report(text);
-    let found = layerlab_lint::lint(text, &layerlab_lint::LintOptions::default());
+    let found = layerlab_lint::lint(text, options);
     Analysis {
         instructions: report.instructions,
         diagnostics: findings(text, &found),
@@ -226,6 +233,12 @@ pub fn simulate(
 pub fn parse(text: &str) -> Result<JsValue, JsError> {
     panic_hook::install();
     to_js(&layerlab_syntax::report::parse_report(text))
+}
+
+/// Sends panics to `console.error` from now on, for Rust callers (the exported functions do
+/// it themselves).
+pub fn install_panic_hook() {
+    panic_hook::install();
 }
 
 /// The version of this package (and of the parser, which is released with it).

@@ -4,10 +4,14 @@
 
 pub mod diagnostics;
 pub mod editor;
+pub mod example_picker;
 pub mod outline;
 pub mod panel;
 pub mod playground;
+pub mod rule_settings;
 pub mod status;
+pub mod theme_toggle;
+pub mod virtual_list;
 
 use std::rc::Rc;
 

@@ -1,5 +1,5 @@
 //! The Dockerfile playground view: the editor, its problems and outline, parsed and linted
-//! in the worker as you type.
+//! in the worker as you type; quick fixes, rule settings and the examples gallery.
 
 use std::rc::Rc;
 
@@ -7,12 +7,18 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::components::diagnostics::Diagnostics;
-use crate::components::editor::{self, Editor};
+use crate::components::editor::{self, Editor, Marks};
+use crate::components::example_picker::ExamplePicker;
 use crate::components::outline::Outline;
+use crate::components::rule_settings::RuleSettings;
 use crate::components::status::Status;
 use crate::components::Selection;
+use crate::fixes;
+use crate::gallery::Example;
 use crate::hooks::use_parser;
+use crate::marks::LineMarks;
 use crate::sample::SAMPLE_DOCKERFILE;
+use crate::settings::LintSettings;
 use crate::share::{Restored, ShareButton};
 use crate::simulate::SimulationPanel;
 use crate::text::{line_range, utf16_offset, Utf16Range};
@@ -31,22 +37,55 @@ pub fn Playground() -> Html {
     let editor_ref = use_node_ref();
     // Replacing the timeout drops (and so cancels) the previous one.
     let debounce = use_mut_ref(|| None::<Timeout>);
+    let settings = use_state(LintSettings::default);
+    // The settings as the debounced submit sees them (its callback is made once).
+    let current_settings = use_mut_ref(LintSettings::default);
+    let settings_open = use_state(|| false);
 
     {
         let parser = parser.clone();
         let initial_text = text.to_string();
-        use_effect_with((), move |_| parser.submit(initial_text));
+        use_effect_with((), move |_| {
+            parser.submit(initial_text, LintSettings::default())
+        });
     }
 
     // Both callbacks are made once: a new callback on every keystroke would count as new
-    // props and re-render every outline row.
+    // props and re-render the panels.
     let on_input = {
         let (set_text, parser) = (text.setter(), parser.clone());
+        let current_settings = current_settings.clone();
         use_callback((), move |value: String, _| {
             set_text.set(AttrValue::from(value.clone()));
-            let parser = parser.clone();
-            *debounce.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || parser.submit(value)));
+            let (parser, settings) = (parser.clone(), current_settings.borrow().clone());
+            *debounce.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                parser.submit(value, settings)
+            }));
         })
+    };
+
+    let on_settings = {
+        let (settings, parser, editor_ref) = (settings.clone(), parser.clone(), editor_ref.clone());
+        use_callback((), move |next: LintSettings, _| {
+            *current_settings.borrow_mut() = next.clone();
+            settings.set(next.clone());
+            // Relint now: no typing to wait for.
+            if let Some(text) = editor::text(&editor_ref) {
+                parser.submit(text, next);
+            }
+        })
+    };
+
+    let on_pick = {
+        let (editor_ref, on_input) = (editor_ref.clone(), on_input.clone());
+        use_callback((), move |example: &'static Example, _| {
+            editor::replace_all(&editor_ref, example.text, &on_input);
+        })
+    };
+
+    let toggle_settings = {
+        let settings_open = settings_open.clone();
+        Callback::from(move |_: MouseEvent| settings_open.set(!*settings_open))
     };
 
     // Resolved against the text in the editor now, which the selection applies to.
@@ -64,12 +103,48 @@ pub fn Playground() -> Html {
     let parsed = state.parsed.as_ref();
     let report = parsed.map(|p| Rc::clone(&p.report));
     let up_to_date = parsed.is_some_and(|p| *p.text == **text);
+    let marks = use_memo(ReportIdentity(report.clone()), |key| {
+        Marks(Rc::new(LineMarks::new(key.0.clone())))
+    });
+
+    // Applies finding `index`'s fix to the text its report was made from, if that is still
+    // the text in the editor.
+    let on_fix = {
+        let (editor_ref, on_input) = (editor_ref.clone(), on_input.clone());
+        use_callback(state.parsed.clone(), move |index: usize, parsed| {
+            let Some(parsed) = parsed else { return };
+            if editor::text(&editor_ref).as_deref() != Some(&*parsed.text) {
+                return;
+            }
+            let fix = parsed
+                .report
+                .diagnostics
+                .get(index)
+                .and_then(|d| d.fix.as_ref());
+            if let Some(replacement) = fix.and_then(|fix| fixes::replacement(&parsed.text, fix)) {
+                editor::replace(&editor_ref, replacement.range, &replacement.text, &on_input);
+            }
+        })
+    };
+    let config_problems = parsed
+        .map(|p| Rc::clone(&p.config_problems))
+        .unwrap_or_default();
 
     html! {
         <>
             <div class="toolbar">
                 <span class="tagline">{ "Dockerfile playground — parsed in your browser, as BuildKit does" }</span>
                 <ShareButton dockerfile={(*text).clone()} scenario={(*scenario).clone()} />
+                <ExamplePicker {on_pick} />
+                <button type="button" class="toggle" data-testid="rules-toggle" onclick={toggle_settings}
+                        aria-expanded={(*settings_open).to_string()} aria-controls="rule-settings">
+                    { if settings.rules.is_empty() && settings.hadolint_yaml.is_empty() {
+                        "Rule settings".to_owned()
+                    } else {
+                        format!("Rule settings ({} changed{})", settings.rules.len(),
+                            if settings.hadolint_yaml.is_empty() { "" } else { ", .hadolint.yaml" })
+                    } }
+                </button>
                 <Status
                     {up_to_date}
                     has_report={parsed.is_some()}
@@ -86,16 +161,31 @@ pub fn Playground() -> Html {
             }
             <main class="workspace">
                 <section class="editor-pane" aria-label="Editor">
-                    <Editor value={(*text).clone()} {on_input} node_ref={editor_ref} />
+                    <Editor value={(*text).clone()} {on_input} node_ref={editor_ref}
+                            marks={(*marks).clone()} on_fix={on_fix.clone()} can_fix={up_to_date} />
                 </section>
                 <aside class="side-pane">
-                    <Diagnostics report={report.clone()} on_select={on_select.clone()} />
+                    if *settings_open {
+                        <RuleSettings rules={state.rules.clone()} settings={(*settings).clone()}
+                                      problems={config_problems} on_change={on_settings} />
+                    }
+                    <Diagnostics report={report.clone()} on_select={on_select.clone()}
+                                 {on_fix} can_fix={up_to_date} />
                     <Outline {report} on_select={on_select.clone()} />
                     <SimulationPanel dockerfile={(*text).clone()} scenario={scenario.clone()} {on_select}
                                      open={restored.state.scenario.is_some()} />
                 </aside>
             </main>
         </>
+    }
+}
+
+/// A report as a memo key: by identity (each report from the worker is new).
+struct ReportIdentity(Option<Rc<crate::protocol::Report>>);
+
+impl PartialEq for ReportIdentity {
+    fn eq(&self, other: &Self) -> bool {
+        crate::components::same_report(&self.0, &other.0)
     }
 }
 

@@ -3,7 +3,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::protocol::Report;
+use crate::protocol::{ConfigProblem, Report, RuleInfo};
+use crate::settings::LintSettings;
 use crate::worker_client::{ParserEvent, WorkerClient};
 
 /// What the page knows about parsing.
@@ -11,6 +12,8 @@ use crate::worker_client::{ParserEvent, WorkerClient};
 pub struct ParserState {
     /// The parser's version, once its worker has started.
     pub version: Option<String>,
+    /// The linter's rules, once its worker has started.
+    pub rules: Rc<Vec<RuleInfo>>,
     /// The latest report, with the text it belongs to.
     pub parsed: Option<Parsed>,
     /// Why the latest edit has no report, if it failed.
@@ -36,6 +39,8 @@ pub struct Parsed {
     pub text: Rc<str>,
     pub report: Rc<Report>,
     pub elapsed_ms: f64,
+    /// What was wrong with the lint settings it was made with.
+    pub config_problems: Rc<Vec<ConfigProblem>>,
 }
 
 /// By identity: every report the worker sends is new, and comparing thousands of entries on
@@ -52,16 +57,21 @@ impl Reducible for ParserState {
     fn reduce(self: Rc<Self>, event: ParserEvent) -> Rc<Self> {
         let mut next = (*self).clone();
         match event {
-            ParserEvent::Ready { version } => next.version = Some(version),
+            ParserEvent::Ready { version, rules } => {
+                next.version = Some(version);
+                next.rules = rules;
+            }
             ParserEvent::Parsed {
                 text,
                 report,
                 elapsed_ms,
+                config_problems,
             } => {
                 next.parsed = Some(Parsed {
                     text,
                     report,
                     elapsed_ms,
+                    config_problems,
                 });
                 next.error = None;
             }
@@ -82,7 +92,7 @@ pub struct UseParserHandle {
 
 /// The worker starts in an effect, after the first render; texts submitted before that wait.
 enum Client {
-    Starting(Option<String>),
+    Starting(Option<(String, LintSettings)>),
     Running(WorkerClient),
 }
 
@@ -91,11 +101,11 @@ impl UseParserHandle {
         &self.state
     }
 
-    /// Parses `text` when the worker is free. Only the newest text's report is shown.
-    pub fn submit(&self, text: String) {
+    /// Parses and lints `text` when the worker is free. Only the newest text's report is shown.
+    pub fn submit(&self, text: String, settings: LintSettings) {
         match &mut *self.client.borrow_mut() {
-            Client::Starting(waiting) => *waiting = Some(text),
-            Client::Running(client) => client.submit(text),
+            Client::Starting(waiting) => *waiting = Some((text, settings)),
+            Client::Running(client) => client.submit(text, settings),
         }
     }
 }
@@ -112,10 +122,10 @@ pub fn use_parser() -> UseParserHandle {
                 dispatcher.dispatch(event);
             }));
             let previous = std::mem::replace(&mut *client.borrow_mut(), Client::Running(running));
-            if let (Client::Starting(Some(text)), Client::Running(running)) =
+            if let (Client::Starting(Some((text, settings))), Client::Running(running)) =
                 (previous, &*client.borrow())
             {
-                running.submit(text);
+                running.submit(text, settings);
             }
             // Unmounting drops the client, which terminates the worker.
             move || {
