@@ -1294,4 +1294,82 @@ mod tests {
         assert_eq!(merged.layers[1].removed, 200_200);
         assert_eq!(merged.layers[0].added, 200_201);
     }
+
+    /// A large layer set (50,000 files, whole directories whited out, an opaque directory,
+    /// overwrites, a 300-level path, names sorting around `/`): every figure follows from
+    /// how the layers were built.
+    #[test]
+    fn large_layer_sets_give_exact_results() {
+        let mut l0 = Vec::new();
+        for d in 0..100 {
+            for f in 0..500u64 {
+                l0.push(file(&format!("srv/d{d}/f{f}"), f));
+            }
+            l0.push(file(&format!("srv/d{d}-x"), 1));
+        }
+        let deep: Vec<String> = (0..300).map(|i| format!("n{i}")).collect();
+        l0.push(file(&deep.join("/"), 7));
+        let mut l1: Vec<_> = (0..100)
+            .step_by(2)
+            .map(|d| marker(&format!("srv/.wh.d{d}")))
+            .collect();
+        l1.push(marker("srv/d1/.wh..wh..opq"));
+        l1.push(file("srv/d1/new", 5));
+        l1.extend((0..500).map(|f| file(&format!("srv/d3/f{f}"), 1000)));
+        let l2 = vec![marker("n0/.wh.n1")];
+        let (l0, l1, l2) = (layer(l0), layer(l1), layer(l2));
+        let merged = merge(&[&l0, &l1, &l2]);
+
+        let paths = paths(&merged);
+        assert!(paths.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()));
+        assert_eq!(paths.len(), merged.len());
+        assert_eq!(merged.summary.files, 1 + 49 * 500 + 100);
+        assert_eq!(merged.summary.paths, 1 + 50 + 24_601 + 1);
+        assert!(merged.get("srv/d0").is_none() && merged.get("srv/d0-x").is_some());
+        assert_eq!(
+            merged.get("srv/d3/f7").map(|n| (n.size, n.layer)),
+            Some((1000, 1))
+        );
+
+        let per_dir: u64 = (0..500).sum();
+        let totals = &merged.totals;
+        assert_eq!(
+            totals.wasted_by_reason.get("whiteout"),
+            Some(&(50 * per_dir + 7))
+        );
+        assert_eq!(totals.wasted_by_reason.get("opaque"), Some(&per_dir));
+        assert_eq!(totals.wasted_by_reason.get("overwritten"), Some(&per_dir));
+        assert_eq!(totals.wasted_bytes, 52 * per_dir + 7);
+        assert!(identity_holds(&merged));
+
+        let counts: Vec<_> = merged
+            .layers
+            .iter()
+            .map(|c| (c.added, c.modified, c.removed))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                (1 + 100 + 299 + 50_101, 0, 0),
+                (1, 500, 50 * 501 + 500),
+                (0, 0, 299)
+            ]
+        );
+        let changed = merged.changed_paths(1);
+        assert_eq!(changed.len(), 1 + 500 + 50 * 501 + 500);
+        assert!(changed.windows(2).all(|w| w[0].path < w[1].path));
+        assert_eq!(merged.change(1, "srv/d3/f9"), Some(Change::Modified));
+        assert_eq!(merged.change(1, "srv/d2/f9"), Some(Change::Removed));
+        assert_eq!(merged.change(1, "srv/d5/f9"), None);
+
+        let dive = crate::dive::analyze(&[&l0, &l1, &l2]);
+        assert_eq!(dive.inefficiencies.len(), 500);
+        assert_eq!(dive.wasted_bytes, 500 * 1000 + per_dir);
+        assert_eq!(dive.efficiency_min_sum, 100 * per_dir as i64 + 100 + 7 + 5);
+        assert_eq!(
+            dive.efficiency_cumulative_sum,
+            100 * per_dir + 100 + 7 + 500 * 1000 + 5
+        );
+        assert!(dive.stopped_early.is_empty());
+    }
 }
