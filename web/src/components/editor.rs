@@ -100,12 +100,21 @@ pub fn Editor(props: &EditorProps) -> Html {
     let hide_timer = use_mut_ref(|| None::<Timeout>);
     // The cursor: 1-based line, 0-based UTF-16 column.
     let caret = use_state(|| None::<(usize, u32)>);
+    // The textarea's scroll position (top, left), as its last scroll event gave it: reading
+    // it after a render would force a layout.
+    let scrolled = use_mut_ref(|| (0.0f64, 0.0f64));
+    // The text the textarea last reported: a `value` equal to it needs no write (and no read
+    // of the textarea, which copies the whole text).
+    let last_typed = use_mut_ref(String::new);
 
     {
         // Not a `value` attribute: Yew would rewrite the whole textarea on every keystroke,
         // which costs tens of milliseconds on a long file.
-        let area_ref = area_ref.clone();
+        let (area_ref, last_typed) = (area_ref.clone(), last_typed.clone());
         use_effect_with(props.value.clone(), move |value| {
+            if *last_typed.borrow() == value.as_str() {
+                return;
+            }
             if let Some(area) = area_ref.cast::<HtmlTextAreaElement>() {
                 if area.value() != value.as_str() {
                     area.set_value(value);
@@ -115,13 +124,15 @@ pub fn Editor(props: &EditorProps) -> Html {
     }
     {
         let area_ref = area_ref.clone();
-        let line_height = line_height.clone();
+        let (line_height, scrolled) = (line_height.clone(), scrolled.clone());
         let window = window.clone();
         use_effect_with((), move |_| {
             if let Some(area) = area_ref.cast::<HtmlTextAreaElement>() {
                 if let Some(height) = read_line_height(&area) {
                     *line_height.borrow_mut() = height;
                 }
+                *scrolled.borrow_mut() =
+                    (f64::from(area.scroll_top()), f64::from(area.scroll_left()));
                 let fitted = Window::for_scroll(
                     f64::from(area.scroll_top()),
                     f64::from(area.client_height()),
@@ -134,15 +145,15 @@ pub fn Editor(props: &EditorProps) -> Html {
         });
     }
     {
-        // After every render: the mirror and gutter follow the textarea's scroll position.
-        let (area_ref, mirror_ref, gutter_ref) =
-            (area_ref.clone(), mirror_ref.clone(), gutter_ref.clone());
-        let (drawn_start, line_height, start) =
-            (drawn_start.clone(), line_height.clone(), window.start);
-        use_effect(move || {
+        // When the drawn window moves: the mirror and gutter follow the textarea's scroll
+        // position (the scroll handler keeps them following in between).
+        let (mirror_ref, gutter_ref) = (mirror_ref.clone(), gutter_ref.clone());
+        let (drawn_start, line_height, scrolled) =
+            (drawn_start.clone(), line_height.clone(), scrolled.clone());
+        use_effect_with(window.start, move |&start| {
             drawn_start.borrow().set(start);
             follow_scroll(
-                &area_ref,
+                *scrolled.borrow(),
                 &mirror_ref,
                 &gutter_ref,
                 start,
@@ -164,7 +175,8 @@ pub fn Editor(props: &EditorProps) -> Html {
     }
 
     let onscroll = {
-        let (mirror_ref, gutter_ref) = (mirror_ref.clone(), gutter_ref.clone());
+        let (mirror_ref, gutter_ref, scrolled) =
+            (mirror_ref.clone(), gutter_ref.clone(), scrolled.clone());
         let (window, drawn_start, line_height) =
             (window.clone(), drawn_start.clone(), line_height.clone());
         let hover = hover.clone();
@@ -179,17 +191,24 @@ pub fn Editor(props: &EditorProps) -> Html {
             if wanted != *window {
                 window.set(wanted);
             }
+            let position = (f64::from(area.scroll_top()), f64::from(area.scroll_left()));
+            *scrolled.borrow_mut() = position;
             let start = drawn_start.borrow().get();
-            follow_scroll_of(&area, &mirror_ref, &gutter_ref, start, height);
+            follow_scroll(position, &mirror_ref, &gutter_ref, start, height);
             if hover.is_some() {
                 hover.set(None);
             }
         })
     };
 
-    let oninput = props
-        .on_input
-        .reform(|event: InputEvent| event.target_unchecked_into::<HtmlTextAreaElement>().value());
+    let oninput = {
+        let (on_input, last_typed) = (props.on_input.clone(), last_typed.clone());
+        Callback::from(move |event: InputEvent| {
+            let value = event.target_unchecked_into::<HtmlTextAreaElement>().value();
+            last_typed.borrow_mut().clone_from(&value);
+            on_input.emit(value);
+        })
+    };
 
     let update_caret = {
         let caret = caret.clone();
@@ -562,28 +581,17 @@ fn schedule_hide(
     *timer.borrow_mut() = Some(Timeout::new(HOVER_GRACE_MS, move || hover.set(None)));
 }
 
+/// Moves the mirror and the gutter so the drawn lines sit under the textarea's lines, given
+/// its scroll position `(top, left)`.
 fn follow_scroll(
-    area_ref: &NodeRef,
+    (scroll_top, scroll_left): (f64, f64),
     mirror_ref: &NodeRef,
     gutter_ref: &NodeRef,
     start: usize,
     line_height: f64,
 ) {
-    if let Some(area) = area_ref.cast::<HtmlTextAreaElement>() {
-        follow_scroll_of(&area, mirror_ref, gutter_ref, start, line_height);
-    }
-}
-
-/// Moves the mirror and the gutter so the drawn lines sit under the textarea's lines.
-fn follow_scroll_of(
-    area: &HtmlTextAreaElement,
-    mirror_ref: &NodeRef,
-    gutter_ref: &NodeRef,
-    start: usize,
-    line_height: f64,
-) {
-    let top = start as f64 * line_height - f64::from(area.scroll_top());
-    let left = -f64::from(area.scroll_left());
+    let top = start as f64 * line_height - scroll_top;
+    let left = -scroll_left;
     if let Some(mirror) = mirror_ref.cast::<HtmlElement>() {
         mirror
             .style()

@@ -56,8 +56,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let (viewport_ref, rows_ref, window) =
             (viewport_ref.clone(), rows_ref.clone(), window.clone());
         let (len, row_height, pending_focus) = (props.len, props.row_height, pending_focus.clone());
-        use_effect(move || {
-            let start = window.start.min(len);
+        // When the drawn rows or their number change (not on every render of the page).
+        use_effect_with((window.start, len), move |&(start, len)| {
+            let start = start.min(len);
             if let Some(rows) = rows_ref.cast::<HtmlElement>() {
                 let style = rows.style();
                 style
