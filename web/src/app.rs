@@ -7,16 +7,18 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::playground::Playground;
+use crate::image::explorer::ImageExplorer;
 use crate::components::theme_toggle::ThemeToggle;
 
 /// The app's views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Playground,
+    Image,
 }
 
 /// Every view, in tab order.
-const VIEWS: [View; 1] = [View::Playground];
+const VIEWS: [View; 2] = [View::Playground, View::Image];
 
 impl View {
     /// The view a URL hash names.
@@ -35,12 +37,14 @@ impl View {
     fn hash(self) -> &'static str {
         match self {
             View::Playground => "#/",
+            View::Image => "#/image",
         }
     }
 
     fn label(self) -> &'static str {
         match self {
             View::Playground => "Dockerfile",
+            View::Image => "Image explorer",
         }
     }
 }
@@ -96,6 +100,7 @@ pub fn App() -> Html {
             {
                 match *view {
                     View::Playground => html! { <Playground /> },
+                    View::Image => html! { <ImageExplorer /> },
                 }
             }
         </div>

@@ -8,6 +8,7 @@
 //! - [`hooks`]: hooks that tie those to components (`use_parser`).
 //! - [`components`]: views, one per file; [`app`] lays them out.
 //! - [`text`]: positions in the editor text (UTF-16, as the browser counts).
+//! - [`image`]: the image explorer (`#/image`); its analysis runs in `bin/image_worker`.
 //! - [`highlight`]: the editor's syntax colours (a small line lexer, no parser needed).
 //! - [`fixes`]: applying a finding's fix to the editor text.
 //! - [`marks`]: where the editor draws a report's findings (squiggles, gutter markers).
@@ -23,6 +24,7 @@ pub mod fixes;
 pub mod gallery;
 pub mod highlight;
 pub mod hooks;
+pub mod image;
 pub mod marks;
 pub mod protocol;
 pub mod sample;

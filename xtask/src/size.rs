@@ -19,6 +19,8 @@ pub const ON_DEMAND: &[&str] = &[
     "rules/",
     // The cache simulator's worker (web/src/bin/sim_worker.rs), started when its panel opens.
     "sim_worker",
+    // The image explorer's worker: image_worker_loader.js, image_worker.js and its wasm.
+    "image_worker",
 ];
 
 pub struct Sizes {

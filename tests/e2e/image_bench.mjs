@@ -1,0 +1,59 @@
+// Times the image explorer in Chromium (issue 4 §10): for each archive, the time from handing
+// the File to the worker until the layer list is on the page (and the indexing time inside
+// the worker), then the scan: uncompressed tar bytes per second on one core (one worker
+// scans one layer after another), and the worker's wasm memory afterwards.
+// The worker is warmed up on a small fixture first, so its start-up is not counted.
+// Usage (after a release build into LAYERLAB_DIST):
+//   node tests/e2e/image_bench.mjs WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]
+import { fileURLToPath } from "node:url";
+import { statSync } from "node:fs";
+import { basename } from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const DIST = process.env.LAYERLAB_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url));
+const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+const [warmup, ...archives] = process.argv.slice(2);
+if (!warmup || archives.length === 0) {
+  console.error("usage: node image_bench.mjs WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]");
+  process.exit(2);
+}
+const server = await serve(DIST);
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+try {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}#/image`);
+  const open = async (path) => {
+    await page.getByTestId("image-input").setInputFiles(path);
+    const plan = page.getByTestId("plan-time");
+    await plan.waitFor({ timeout: 120_000 });
+    const planned = {
+      layer_list_ms: Number(await plan.getAttribute("data-ms")),
+      indexing_in_worker_ms: Number(await plan.getAttribute("data-worker-ms")),
+    };
+    await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 1_800_000 });
+    const speed = page.getByTestId("scan-speed");
+    const ms = Number(await speed.getAttribute("data-ms"));
+    const bytes = Number(await speed.getAttribute("data-tar-bytes"));
+    return {
+      archive: basename(path),
+      archive_mb: +(statSync(path).size / 1e6).toFixed(1),
+      layers: await page.getByTestId("layer-row").count(),
+      ...planned,
+      scan_ms: Math.round(ms),
+      tar_mb: +(bytes / 1e6).toFixed(1),
+      tar_mb_per_s: +(bytes / 1e6 / (ms / 1000)).toFixed(1),
+      worker_memory_mb: +(Number(await speed.getAttribute("data-memory-bytes")) / 1e6).toFixed(1),
+    };
+  };
+  await open(warmup);
+  for (const archive of archives) {
+    console.log(JSON.stringify(await open(archive)));
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

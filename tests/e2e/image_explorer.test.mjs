@@ -1,0 +1,149 @@
+// End-to-end test of the image explorer (#/image, issue 6 §3) in headless Chromium: opens the
+// shared fixture archives through the file input and checks the layer list, the digest
+// statuses, dive's efficiency, a setuid finding, the text viewer and a diff of two images.
+// The image worker must start only when an image is opened, and nothing may leave the page.
+// Fixtures: $LAYERLAB_SHARED/fixtures/images, else ../shared/fixtures/images beside the repo.
+//   cd tests/e2e && LAYERLAB_DIST=../../dist node --test image_explorer.test.mjs
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const DIST = process.env.LAYERLAB_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url));
+const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
+const SHARED = process.env.LAYERLAB_SHARED ?? fileURLToPath(new URL("../../../shared", import.meta.url));
+const IMAGES = join(SHARED, "fixtures", "images");
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+function fixture(name) {
+  const path = join(IMAGES, name);
+  if (!existsSync(path)) {
+    throw new Error(`\n\n*** The image fixture ${path} is missing.\n*** Set LAYERLAB_SHARED to the shared folder.\n`);
+  }
+  return path;
+}
+
+const attr = (page, selector, name) =>
+  page.$$eval(selector, (nodes, name) => nodes.map((node) => node.getAttribute(name)), name);
+
+test("the image explorer analyses an archive in its worker and compares two", { timeout: 240_000 }, async () => {
+  const oci = fixture("demo.oci.tar");
+  const docker = fixture("demo.docker.tar");
+  const server = await serve(DIST);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    // No service worker: it precaches every worker for offline use in the background, and
+    // this test checks what the page itself fetches (offline.test.mjs covers the cache).
+    const context = await browser.newContext({ serviceWorkers: "block" });
+    const page = await context.newPage();
+    const seen = [];
+    const failed = [];
+    const problems = [];
+    context.on("request", (request) => seen.push(request.url()));
+    page.on("requestfailed", (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+    page.on("response", (response) => {
+      if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`);
+    });
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page: ${error.message}`));
+    page.on("worker", (worker) => worker.on("console", (message) => {
+      if (message.type() === "error") problems.push(`worker console: ${message.text()}`);
+    }));
+
+    await page.goto(`${server.url}#/image`);
+    await page.getByTestId("image-input").waitFor({ timeout: 60_000 });
+    const tab = page.locator('[data-testid="view-tab"][aria-current="page"]');
+    assert.equal((await tab.textContent()).trim(), "Image explorer");
+    // The first load does not fetch the image worker.
+    await page.waitForTimeout(300);
+    assert.deepEqual(server.requests.filter((path) => path.includes("image_worker")), [],
+      "the image worker is fetched only when an image is opened");
+
+    // One image: the layer list, then the report.
+    await page.getByTestId("image-input").setInputFiles(oci);
+    await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
+    assert.ok(server.requests.includes("/image_worker_bg.wasm"), `the analysis ran in the image worker: ${server.requests}`);
+
+    const layers = await page.$$eval('[data-testid="layer-row"]', (rows) => rows.map((row) => row.textContent));
+    assert.equal(layers.length, 4, JSON.stringify(layers));
+    assert.match(layers[0], /ADD rootfs \//);
+    assert.match(layers[0], /sha256:faf0b334c659/);
+    assert.deepEqual(await attr(page, '[data-testid="layer-row"]', "data-digest-status"), ["ok", "ok", "ok", "ok"]);
+    const planTime = Number(await page.getByTestId("plan-time").getAttribute("data-ms"));
+    assert.ok(planTime >= 0, "the layer list's time is shown");
+
+    // dive's numbers, exactly as the fixture's expected.json has them.
+    const efficiency = await page.getByTestId("dive-efficiency").getAttribute("data-value");
+    assert.match(efficiency, /^0\.4348916562431/);
+    assert.match(await page.getByTestId("dive-efficiency").textContent(), /^0\.4349 \(43\.49%\)/);
+    assert.match(await page.getByTestId("reclaimable").textContent(), /\(614469 B\)/);
+
+    // Insights: the setuid binary, a secret, packages.
+    const setuid = await page.$$eval('[data-testid="finding"][data-kind="setuid"]', (rows) => rows.map((r) => r.textContent));
+    assert.ok(setuid.some((text) => text.includes("usr/bin/tool")), JSON.stringify(setuid));
+    assert.ok(await page.locator('[data-testid="finding"][data-kind="secret-path"]').count() >= 2);
+    assert.ok((await page.getByTestId("package").allTextContents()).some((t) => t.includes("busybox")));
+
+    // The tree starts closed, sorted by size: the biggest top-level directory first.
+    const top = await attr(page, '[data-testid="file-row"]', "data-path");
+    const sizes = (await attr(page, '[data-testid="file-row"]', "data-size")).map(Number);
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), `largest first: ${top} ${sizes}`);
+    assert.equal(top[0], "big", JSON.stringify(top));
+    assert.ok(!top.includes("app/config.txt"), "directories start closed");
+    // Opening a directory with the keyboard.
+    await page.locator('[data-testid="file-row"][data-path="app"] button').focus();
+    await page.keyboard.press("Enter");
+    await page.locator('[data-testid="file-row"][data-path="app/config.txt"]').waitFor();
+    assert.equal(await page.locator('[data-testid="file-row"][data-path="app/config.txt"]').getAttribute("data-mark"), "modified");
+
+    // The text viewer re-reads that file's layer.
+    await page.locator('[data-testid="file-row"][data-path="app/config.txt"] button').click();
+    const viewer = page.getByTestId("file-viewer");
+    await viewer.waitFor({ timeout: 30_000 });
+    assert.equal(await viewer.textContent(), "v2 config\n");
+
+    // Search is flat and finds deep paths.
+    await page.getByTestId("file-filter").fill("passwd");
+    assert.deepEqual(await attr(page, '[data-testid="file-row"]', "data-path"), ["etc/passwd"]);
+    await page.getByTestId("file-filter").fill("");
+
+    // One layer's changes, with removals marked.
+    await page.locator('[data-testid="layer-row"][data-index="1"] button').click();
+    await page.getByTestId("file-filter").fill("file2");
+    assert.deepEqual(await attr(page, '[data-testid="file-row"]', "data-mark"), ["removed"]);
+    await page.getByTestId("file-filter").fill("");
+
+    // Two images: the same image in OCI and docker formats has no changes.
+    await page.getByTestId("image-input").setInputFiles([oci, docker]);
+    await page.waitForSelector('[data-testid="image-summary"][data-slot="1"][data-state="done"]', { timeout: 60_000 });
+    const summary = page.getByTestId("diff-summary");
+    await summary.waitFor({ timeout: 30_000 });
+    assert.equal(await summary.getAttribute("data-changes"), "0", await summary.textContent());
+    assert.match(await summary.textContent(), /4 shared layers/);
+
+    // Everything came from our server, and all of it was there; file names stayed text.
+    assert.deepEqual(seen.filter((url) => !url.startsWith(server.url)), [], "requests to anywhere but the local server");
+    assert.deepEqual(failed, [], "failed requests");
+    assert.deepEqual(problems, [], "errors in the console");
+    if (process.env.LAYERLAB_E2E_SCREENSHOT) {
+      await page.screenshot({ path: process.env.LAYERLAB_E2E_SCREENSHOT, fullPage: true });
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -1,0 +1,362 @@
+//! What the explorer knows about the images it was given, updated by the worker's messages
+//! (a reducer: pure, so the order of plan, progress and report is tested without a browser).
+
+use std::rc::Rc;
+
+use super::protocol::{
+    DiffTotals, DiffView, EntryText, FileListing, ImageMessage, PlanView, ReportView, Slot,
+};
+
+/// A value compared by identity: the listing of 100,000 paths is never compared by content.
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// One image, from the moment it was opened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageState {
+    pub name: String,
+    pub file_size: f64,
+    /// `performance.now()` on the page when the file was handed to the worker.
+    pub opened_at: f64,
+    pub plan: Option<Rc<PlanView>>,
+    /// From opening to the layer list arriving on the page.
+    pub plan_shown_ms: Option<f64>,
+    /// Indexing time inside the worker.
+    pub plan_worker_ms: Option<f64>,
+    /// Compressed bytes read and total, per layer.
+    pub progress: Vec<(f64, f64)>,
+    pub report: Option<Rc<ReportView>>,
+    pub files: Option<Shared<FileListing>>,
+    pub scan_ms: f64,
+    pub tar_bytes: f64,
+    pub memory_bytes: f64,
+    pub error: Option<String>,
+}
+
+impl ImageState {
+    pub fn new(name: String, file_size: f64, opened_at: f64) -> Self {
+        ImageState {
+            name,
+            file_size,
+            opened_at,
+            plan: None,
+            plan_shown_ms: None,
+            plan_worker_ms: None,
+            progress: Vec::new(),
+            report: None,
+            files: None,
+            scan_ms: 0.0,
+            tar_bytes: 0.0,
+            memory_bytes: 0.0,
+            error: None,
+        }
+    }
+
+    /// Whether the worker is still reading this image.
+    pub fn busy(&self) -> bool {
+        self.report.is_none() && self.error.is_none()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Explorer {
+    pub images: [Option<ImageState>; 2],
+    pub diff: Option<Rc<(DiffView, DiffTotals)>>,
+    pub diff_requested: bool,
+    /// The file the viewer shows, or the one it waits for (request number and path).
+    pub viewer: Option<EntryText>,
+    pub viewer_waiting: Option<(u32, String)>,
+    pub next_request: u32,
+    /// Trouble not tied to one image (the worker crashed, a message was unreadable).
+    pub error: Option<String>,
+}
+
+pub enum Action {
+    /// Files were handed to the worker: `(slot, name, size)`; a lone first image forgets the
+    /// second one.
+    Opened {
+        files: Vec<(Slot, String, f64)>,
+        at: f64,
+    },
+    /// A message from the worker, and when it arrived (`performance.now()`).
+    Message(ImageMessage, f64),
+    DiffRequested,
+    ViewerRequested {
+        request: u32,
+        path: String,
+    },
+    ViewerClosed,
+}
+
+impl Explorer {
+    pub fn reduce(&self, action: Action) -> Explorer {
+        let mut next = self.clone();
+        match action {
+            Action::Opened { files, at } => {
+                if files.iter().any(|(slot, _, _)| *slot == 0) {
+                    next.images = [None, None];
+                    next.viewer = None;
+                    next.viewer_waiting = None;
+                }
+                for (slot, name, size) in files {
+                    if let Some(image) = next.images.get_mut(usize::from(slot)) {
+                        *image = Some(ImageState::new(name, size, at));
+                    }
+                }
+                next.diff = None;
+                next.diff_requested = false;
+                next.error = None;
+            }
+            Action::Message(message, at) => next.apply(message, at),
+            Action::DiffRequested => next.diff_requested = true,
+            Action::ViewerRequested { request, path } => {
+                next.viewer_waiting = Some((request, path));
+                next.next_request = request.wrapping_add(1);
+            }
+            Action::ViewerClosed => {
+                next.viewer = None;
+                next.viewer_waiting = None;
+            }
+        }
+        next
+    }
+
+    fn image(&mut self, slot: Slot) -> Option<&mut ImageState> {
+        self.images.get_mut(usize::from(slot))?.as_mut()
+    }
+
+    fn apply(&mut self, message: ImageMessage, at: f64) {
+        match message {
+            ImageMessage::Ready => {}
+            ImageMessage::Planned {
+                slot,
+                plan,
+                elapsed_ms,
+            } => {
+                if let Some(image) = self.image(slot) {
+                    image.progress = plan
+                        .layers
+                        .iter()
+                        .map(|layer| (0.0, layer.compressed_size))
+                        .collect();
+                    image.plan = Some(Rc::new(plan));
+                    image.plan_shown_ms = Some(at - image.opened_at);
+                    image.plan_worker_ms = Some(elapsed_ms);
+                }
+            }
+            ImageMessage::Progress {
+                slot,
+                layer,
+                done,
+                total,
+            } => {
+                if let Some(progress) = self
+                    .image(slot)
+                    .and_then(|image| image.progress.get_mut(layer as usize))
+                {
+                    *progress = (done, total);
+                }
+            }
+            ImageMessage::Analyzed {
+                slot,
+                report,
+                files,
+                scan_ms,
+                tar_bytes,
+                memory_bytes,
+            } => {
+                if let Some(image) = self.image(slot) {
+                    for progress in &mut image.progress {
+                        progress.0 = progress.1;
+                    }
+                    image.report = Some(Rc::new(report));
+                    image.files = Some(Shared(Rc::new(files)));
+                    image.scan_ms = scan_ms;
+                    image.tar_bytes = tar_bytes;
+                    image.memory_bytes = memory_bytes;
+                }
+            }
+            ImageMessage::Content(content) => {
+                let wanted = self
+                    .viewer_waiting
+                    .as_ref()
+                    .is_some_and(|(request, _)| *request == content.request);
+                if wanted {
+                    self.viewer_waiting = None;
+                    self.viewer = Some(content);
+                }
+            }
+            ImageMessage::Diffed { diff, totals } => {
+                self.diff = Some(Rc::new((diff, totals)));
+            }
+            ImageMessage::Failed { slot, message } => {
+                let busy = slot
+                    .and_then(|slot| self.image(slot))
+                    .is_some_and(|image| image.busy());
+                match slot.and_then(|slot| self.image(slot)) {
+                    Some(image) if busy => image.error = Some(message),
+                    _ => {
+                        self.viewer_waiting = None;
+                        self.error = Some(message);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Both images are analysed and no diff was asked for yet.
+    pub fn wants_diff(&self) -> bool {
+        !self.diff_requested
+            && self
+                .images
+                .iter()
+                .all(|image| image.as_ref().is_some_and(|image| image.report.is_some()))
+    }
+}
+
+impl yew::Reducible for Explorer {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(Explorer::reduce(&self, action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::protocol::PlannedLayer;
+
+    fn plan(layers: usize) -> PlanView {
+        PlanView {
+            format: "oci-archive".into(),
+            platform: "linux/amd64".into(),
+            layers: (0..layers)
+                .map(|index| PlannedLayer {
+                    index: index as u32,
+                    digest: None,
+                    diff_id: None,
+                    media_type: None,
+                    compressed_size: 100.0,
+                    created_by: None,
+                    same_as: None,
+                })
+                .collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_plan_sets_up_progress_and_times_the_layer_list() {
+        let state = Explorer::default().reduce(Action::Opened {
+            files: vec![(0, "a.tar".into(), 1e9)],
+            at: 1000.0,
+        });
+        let state = state.reduce(Action::Message(
+            ImageMessage::Planned {
+                slot: 0,
+                plan: plan(2),
+                elapsed_ms: 3.0,
+            },
+            1040.0,
+        ));
+        let image = state.images[0].as_ref().expect("opened");
+        assert_eq!(image.plan_shown_ms, Some(40.0));
+        assert_eq!(image.progress, vec![(0.0, 100.0), (0.0, 100.0)]);
+        let state = state.reduce(Action::Message(
+            ImageMessage::Progress {
+                slot: 0,
+                layer: 1,
+                done: 50.0,
+                total: 100.0,
+            },
+            1050.0,
+        ));
+        assert_eq!(
+            state.images[0].as_ref().expect("opened").progress[1],
+            (50.0, 100.0)
+        );
+        // Progress for a layer that does not exist is ignored, not a panic.
+        let state = state.reduce(Action::Message(
+            ImageMessage::Progress {
+                slot: 1,
+                layer: 9,
+                done: 1.0,
+                total: 1.0,
+            },
+            1051.0,
+        ));
+        assert!(state.images[0].as_ref().expect("opened").busy());
+    }
+
+    #[test]
+    fn a_failure_of_a_busy_image_belongs_to_it_and_others_to_the_page() {
+        let state = Explorer::default().reduce(Action::Opened {
+            files: vec![(0, "a.tar".into(), 1.0), (1, "b.tar".into(), 1.0)],
+            at: 0.0,
+        });
+        let state = state.reduce(Action::Message(
+            ImageMessage::Failed {
+                slot: Some(1),
+                message: "not a tar archive".into(),
+            },
+            1.0,
+        ));
+        assert_eq!(
+            state.images[1].as_ref().and_then(|i| i.error.as_deref()),
+            Some("not a tar archive")
+        );
+        assert!(!state.wants_diff());
+        let state = state.reduce(Action::Message(
+            ImageMessage::Failed {
+                slot: None,
+                message: "the worker stopped".into(),
+            },
+            2.0,
+        ));
+        assert_eq!(state.error.as_deref(), Some("the worker stopped"));
+    }
+
+    #[test]
+    fn only_the_awaited_file_reaches_the_viewer() {
+        let state = Explorer::default().reduce(Action::ViewerRequested {
+            request: 4,
+            path: "etc/passwd".into(),
+        });
+        assert_eq!(state.next_request, 5);
+        let content = |request| EntryText {
+            slot: 0,
+            request,
+            path: "x".into(),
+            layer: 0,
+            size: 1.0,
+            text: "x".into(),
+            truncated: false,
+            binary: false,
+        };
+        let stale = state.reduce(Action::Message(ImageMessage::Content(content(3)), 0.0));
+        assert_eq!(stale.viewer, None);
+        let shown = state.reduce(Action::Message(ImageMessage::Content(content(4)), 0.0));
+        assert_eq!(shown.viewer.map(|v| v.request), Some(4));
+        assert_eq!(shown.viewer_waiting, None);
+    }
+}
