@@ -81,6 +81,10 @@ pub fn run(root: &Path) -> Result<()> {
             Box::new(|_: &str| release_within_budget(root, &tools)),
         ),
         (
+            "npm package of the wasm core (for tests/e2e/npm_package.test.mjs)",
+            Box::new(|_: &str| crate::npm::build(root, &tools, &crate::npm::default_out(root))),
+        ),
+        (
             "end-to-end tests",
             Box::new(|name: &str| e2e(name, root, &tools)),
         ),
@@ -123,6 +127,11 @@ fn cargo<'a>(tools: &'a Tools, root: &'a Path, args: &str, envs: &[(&str, &OsStr
 
 fn release_within_budget(root: &Path, tools: &Tools) -> Result<()> {
     let sizes = crate::dist(root, tools)?;
+    // The single-file build (dist/layerlab.html), for tests/e2e/single_file.test.mjs.
+    let dist = root.join("dist");
+    let single = dist.join(crate::single_file::DEFAULT_NAME);
+    let bytes = crate::single_file::write(&dist, &single)?;
+    eprintln!("single file: {} ({bytes} bytes)", single.display());
     if sizes.gzipped > size::BUDGET {
         return fail(format!(
             "the first load is {} gzipped bytes, over the budget of {}",
@@ -162,6 +171,8 @@ fn e2e(name: &str, root: &Path, tools: &Tools) -> Result<()> {
         .arg("--test")
         .args(&files)
         .env("LAYERLAB_DIST", root.join("dist"))
+        .env("LAYERLAB_NPM_PACKAGE", crate::npm::default_out(root))
+        .env("LAYERLAB_SHARED", shared_dir(root))
         .env("LAYERLAB_CHROMIUM", CHROMIUM)
         .current_dir(&dir);
     cmd::run(name, &mut command)
