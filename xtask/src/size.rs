@@ -17,6 +17,13 @@ pub const BUDGET: u64 = 600 * 1000;
 /// that the first visit requests none of them.
 pub const ON_DEMAND: &[&str] = &[
     "rules/",
+    // Embedding (public/embed.js, the docs page embed.html and its stylesheet): fetched by
+    // pages that embed the app, never by the app itself.
+    "embed.js",
+    "embed.html",
+    "embed_page.css",
+    // The single-file build (`cargo xtask dist --single-file`), when written into dist/.
+    "layerlab.html",
     // The cache simulator's worker (web/src/bin/sim_worker.rs), started when its panel opens.
     "sim_worker",
     // The image explorer's worker: image_worker_loader.js, image_worker.js and its wasm.
