@@ -38,7 +38,7 @@ pub fn ImageExplorer() -> Html {
         let dispatch = state.dispatcher();
         use_memo((), move |_| {
             ImageClient::new(Callback::from(move |message| {
-                dispatch.dispatch(Action::Message(message, now()));
+                dispatch.dispatch(Action::Message(Box::new(message), now()));
             }))
         })
     };

@@ -98,7 +98,7 @@ pub enum Action {
         at: f64,
     },
     /// A message from the worker, and when it arrived (`performance.now()`).
-    Message(ImageMessage, f64),
+    Message(Box<ImageMessage>, f64),
     DiffRequested,
     ViewerRequested {
         request: u32,
@@ -126,7 +126,7 @@ impl Explorer {
                 next.diff_requested = false;
                 next.error = None;
             }
-            Action::Message(message, at) => next.apply(message, at),
+            Action::Message(message, at) => next.apply(*message, at),
             Action::DiffRequested => next.diff_requested = true,
             Action::ViewerRequested { request, path } => {
                 next.viewer_waiting = Some((request, path));
@@ -272,23 +272,23 @@ mod tests {
             at: 1000.0,
         });
         let state = state.reduce(Action::Message(
-            ImageMessage::Planned {
+            Box::new(ImageMessage::Planned {
                 slot: 0,
                 plan: plan(2),
                 elapsed_ms: 3.0,
-            },
+            }),
             1040.0,
         ));
         let image = state.images[0].as_ref().expect("opened");
         assert_eq!(image.plan_shown_ms, Some(40.0));
         assert_eq!(image.progress, vec![(0.0, 100.0), (0.0, 100.0)]);
         let state = state.reduce(Action::Message(
-            ImageMessage::Progress {
+            Box::new(ImageMessage::Progress {
                 slot: 0,
                 layer: 1,
                 done: 50.0,
                 total: 100.0,
-            },
+            }),
             1050.0,
         ));
         assert_eq!(
@@ -297,12 +297,12 @@ mod tests {
         );
         // Progress for a layer that does not exist is ignored, not a panic.
         let state = state.reduce(Action::Message(
-            ImageMessage::Progress {
+            Box::new(ImageMessage::Progress {
                 slot: 1,
                 layer: 9,
                 done: 1.0,
                 total: 1.0,
-            },
+            }),
             1051.0,
         ));
         assert!(state.images[0].as_ref().expect("opened").busy());
@@ -315,10 +315,10 @@ mod tests {
             at: 0.0,
         });
         let state = state.reduce(Action::Message(
-            ImageMessage::Failed {
+            Box::new(ImageMessage::Failed {
                 slot: Some(1),
                 message: "not a tar archive".into(),
-            },
+            }),
             1.0,
         ));
         assert_eq!(
@@ -327,10 +327,10 @@ mod tests {
         );
         assert!(!state.wants_diff());
         let state = state.reduce(Action::Message(
-            ImageMessage::Failed {
+            Box::new(ImageMessage::Failed {
                 slot: None,
                 message: "the worker stopped".into(),
-            },
+            }),
             2.0,
         ));
         assert_eq!(state.error.as_deref(), Some("the worker stopped"));
@@ -353,9 +353,15 @@ mod tests {
             truncated: false,
             binary: false,
         };
-        let stale = state.reduce(Action::Message(ImageMessage::Content(content(3)), 0.0));
+        let stale = state.reduce(Action::Message(
+            Box::new(ImageMessage::Content(content(3))),
+            0.0,
+        ));
         assert_eq!(stale.viewer, None);
-        let shown = state.reduce(Action::Message(ImageMessage::Content(content(4)), 0.0));
+        let shown = state.reduce(Action::Message(
+            Box::new(ImageMessage::Content(content(4))),
+            0.0,
+        ));
         assert_eq!(shown.viewer.map(|v| v.request), Some(4));
         assert_eq!(shown.viewer_waiting, None);
     }

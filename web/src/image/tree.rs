@@ -366,7 +366,10 @@ mod tests {
             .iter()
             .map(|r| tree.nodes[r.node].path.as_str())
             .collect();
-        assert_eq!(paths, ["big.bin", "usr/bin", "usr/bin/tool", "usr/bin/tool-link"]);
+        assert_eq!(
+            paths,
+            ["big.bin", "usr/bin", "usr/bin/tool", "usr/bin/tool-link"]
+        );
         let limited = tree.search("", SortKey::Name, 3);
         assert_eq!(limited.rows.len(), 3);
         assert_eq!(limited.hidden, tree.nodes.len() - 1 - 3);
