@@ -4,6 +4,7 @@
 
 pub mod diagnostics;
 pub mod editor;
+pub mod embedded;
 pub mod example_picker;
 pub mod outline;
 pub mod panel;
