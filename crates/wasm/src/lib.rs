@@ -5,6 +5,9 @@
 //! Values cross as JSON-compatible objects (no `Map`, `null` for absent fields), so a caller
 //! can `JSON.stringify` them or pass them through `postMessage` unchanged.
 
+mod fix;
+#[cfg(feature = "image")]
+mod inspect;
 mod lint_config;
 #[cfg(feature = "simulate")]
 mod simulate;
@@ -12,6 +15,9 @@ mod simulate;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub use fix::{fixed, FixOptions, FixResult};
+#[cfg(feature = "image")]
+pub use inspect::{inspection, InspectOptions};
 pub use lint_config::{lint_options, rule_catalogue, ConfigProblem, LintConfig, RuleInfo};
 #[cfg(feature = "simulate")]
 pub use simulate::{
