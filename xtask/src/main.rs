@@ -6,7 +6,7 @@
 //! - `dist [--dist DIR] [--single-file [PATH]]`: release build of the static site into dist/
 //!   (or DIR), with its size; `--single-file` also writes the whole app as one HTML file
 //!   (default dist/layerlab.html) that works from disk (xtask/src/single_file.rs).
-//! - `npm [--out DIR]`: the wasm core as an npm-ready package (xtask/src/npm.rs).
+//! - `npm [--out DIR] [--no-opt]`: the wasm core as an npm-ready package (xtask/src/npm.rs).
 //! - `bench [args]`: the parser's benchmarks.
 
 mod bench;
@@ -31,8 +31,9 @@ tasks:
                 release build of the static site into dist/ (or DIR); --single-file also
                 writes the app as one self-contained HTML file (default DIR/layerlab.html);
                 --no-build assembles it from the site already in DIR
-  npm [--out DIR]
-                the wasm core as an npm-ready package (default target/npm/layerlab/)
+  npm [--out DIR] [--no-opt]
+                the wasm core as an npm-ready package (default target/npm/layerlab/);
+                --no-opt skips wasm-opt
   bench [ARGS]  cargo bench -p layerlab-syntax (ARGS go to cargo bench)
 
 Missing tools are installed first: see xtask/src/setup.rs.";

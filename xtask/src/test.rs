@@ -82,7 +82,9 @@ pub fn run(root: &Path) -> Result<()> {
         ),
         (
             "npm package of the wasm core (for tests/e2e/npm_package.test.mjs)",
-            Box::new(|_: &str| crate::npm::build(root, &tools, &crate::npm::default_out(root))),
+            Box::new(|_: &str| {
+                crate::npm::build(root, &tools, &crate::npm::default_out(root), false)
+            }),
         ),
         (
             "end-to-end tests",
