@@ -22,8 +22,8 @@
 
 const APP_URL = new URL("./", import.meta.url);
 const LINE_HEIGHT_PX = 20;
-const CHROME_HEIGHT_PX = 190;
-const MIN_HEIGHT_PX = 260;
+const CHROME_HEIGHT_PX = 280;
+const MIN_HEIGHT_PX = 320;
 const MAX_HEIGHT_PX = 720;
 
 /** The element's Dockerfile: a <textarea> child's value, else its text, dedented. */
