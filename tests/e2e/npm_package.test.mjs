@@ -37,9 +37,9 @@ test("package.json describes an ES module package with types", { skip: missing }
   for (const signature of [
     /export function parse\(text: string\): ParseReport;/,
     /export function lint\(text: string\): Finding\[\];/,
-    /export function fix\(text: string, options: FixOptions \| undefined\): FixResult;/,
-    /export function simulate\(dockerfile: string, scenario: SimulateScenario \| undefined\): Simulation;/,
-    /export function inspect\(archive: Uint8Array( \| number\[\])?, options: InspectOptions \| undefined\): ImageReport;/,
+    /export function fix\(text: string, options\?: FixOptions\): FixResult;/,
+    /export function simulate\(dockerfile: string, scenario\??: SimulateScenario( \| undefined)?\): Simulation;/,
+    /export function inspect\(archive: Uint8Array( \| number\[\])?, options\?: InspectOptions\): ImageReport;/,
   ]) {
     assert.match(types, signature);
   }

@@ -53,7 +53,7 @@ pub fn fixed(text: &str, options: &FixOptions) -> FixResult {
 #[wasm_bindgen(unchecked_return_type = "FixResult")]
 pub fn fix(
     text: &str,
-    #[wasm_bindgen(unchecked_param_type = "FixOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "FixOptions")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     crate::panic_hook::install();
     let options: FixOptions = if options.is_undefined() || options.is_null() {

@@ -76,7 +76,7 @@ pub fn inspection(
 #[wasm_bindgen(unchecked_return_type = "ImageReport")]
 pub fn inspect(
     archive: &[u8],
-    #[wasm_bindgen(unchecked_param_type = "InspectOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "InspectOptions")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     crate::panic_hook::install();
     let options: InspectOptions = if options.is_undefined() || options.is_null() {
