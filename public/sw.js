@@ -8,7 +8,12 @@
 // Requests: network first, so an online visit always gets the newest files, and each answer
 // refreshes the cache; when the network fails, the cached copy answers.
 const CACHE = "layerlab-app-v1";
-const LOADERS = ["worker_loader.js", "sim_worker_loader.js", "image_worker_loader.js"];
+const LOADERS = [
+  "worker_loader.js",
+  "sim_worker_loader.js",
+  "image_worker_loader.js",
+  "image_view_loader.js",
+];
 
 const here = (path) => new URL(path, self.registration.scope).href;
 
@@ -20,6 +25,7 @@ function namedFiles(text) {
     /(?:href|src|data-js|data-wasm)="([^"#?:]+)"/g,
     /importScripts\("([^"]+)"\)/g,
     /module_or_path:\s*"([^"]+)"/g,
+    /\.src = "([^"]+)"/g,
   ];
   for (const pattern of patterns) {
     for (const match of text.matchAll(pattern)) found.add(match[1]);

@@ -6,8 +6,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::image_view_host::ImageViewHost;
 use crate::components::playground::Playground;
-use crate::image::explorer::ImageExplorer;
 use crate::components::theme_toggle::ThemeToggle;
 
 /// The app's views.
@@ -100,7 +100,7 @@ pub fn App() -> Html {
             {
                 match *view {
                     View::Playground => html! { <Playground /> },
-                    View::Image => html! { <ImageExplorer /> },
+                    View::Image => html! { <ImageViewHost /> },
                 }
             }
         </div>

@@ -107,7 +107,7 @@ fn build(dist: &Path) -> Result<String> {
     let script_hashes = [hash_source(&module)];
     let style_hashes: Vec<String> = styles.iter().map(|s| hash_source(s)).collect();
     let csp = format!(
-        "default-src 'none'; script-src {} 'wasm-unsafe-eval'; worker-src blob:; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+        "default-src 'none'; script-src {} blob: 'wasm-unsafe-eval'; worker-src blob:; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
         script_hashes.join(" "),
         if style_hashes.is_empty() {
             "'none'".to_owned()
@@ -172,8 +172,11 @@ fn find_workers(dist: &Path) -> Result<Vec<WorkerFiles>> {
     let mut workers = Vec::new();
     for name in names {
         let loader = read_text(&dist.join(format!("{name}_loader.js")))?;
-        let expected = format!("importScripts(\"./{name}.js\");");
-        if !loader.contains(&expected) || !loader.contains(&format!("./{name}_bg.wasm")) {
+        // A worker's loader imports its glue; a page view's loader (image_view) adds it as a
+        // script. Either way the glue and the wasm are all it names.
+        let imports = loader.contains(&format!("importScripts(\"./{name}.js\");"))
+            || loader.contains(&format!(".src = \"./{name}.js\";"));
+        if !imports || !loader.contains(&format!("./{name}_bg.wasm")) {
             return fail(format!(
                 "{name}_loader.js does not load ./{name}.js and ./{name}_bg.wasm as the single-file build expects"
             ));
@@ -219,6 +222,11 @@ fn starter_script(workers: &[WorkerFiles]) -> String {
   const blobUrlOf = (index) => {{
     if (!blobUrls.has(index)) blobUrls.set(index, URL.createObjectURL(workerBlobs[index]));
     return blobUrls.get(index);
+  }};
+  // Views loaded on demand (components/image_view_host.rs) ask here for their script's URL.
+  globalThis.layerlabResolveScript = (url) => {{
+    const index = workerIndex[String(url)];
+    return index === undefined ? url : blobUrlOf(index);
   }};
   const PageWorker = globalThis.Worker;
   globalThis.Worker = class extends PageWorker {{

@@ -28,6 +28,8 @@ pub const ON_DEMAND: &[&str] = &[
     "sim_worker",
     // The image explorer's worker: image_worker_loader.js, image_worker.js and its wasm.
     "image_worker",
+    // The image explorer view itself: image_view_loader.js, image_view.js and its wasm.
+    "image_view",
 ];
 
 pub struct Sizes {

@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod editor;
 pub mod embedded;
 pub mod example_picker;
+pub mod image_view_host;
 pub mod outline;
 pub mod panel;
 pub mod playground;
