@@ -147,3 +147,34 @@ test("the image explorer analyses an archive in its worker and compares two", { 
     await server.close();
   }
 });
+
+test("every shared fixture archive opens with its layers and a known file", { timeout: 300_000 }, async () => {
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const archives = readdirSync(IMAGES).filter((name) => name.endsWith(".tar")).sort();
+  assert.ok(archives.length >= 6, `the image fixtures look incomplete: ${archives}`);
+  const server = await serve(DIST);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    const context = await browser.newContext({ serviceWorkers: "block" });
+    const problems = [];
+    for (const name of archives) {
+      const expected = JSON.parse(readFileSync(join(IMAGES, `${name}.expected.json`), "utf8"));
+      // The explorer picks linux/amd64 first: the first image in index order here.
+      const image = expected.images.find((i) => i.architecture === "amd64") ?? expected.images[0];
+      const page = await context.newPage();
+      page.on("pageerror", (error) => problems.push(`${name}: page: ${error.message}`));
+      await page.goto(`${server.url}#/image`);
+      await page.getByTestId("image-input").setInputFiles(fixture(name));
+      await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
+      const layers = await page.locator('[data-testid="layer-row"]').count();
+      assert.equal(layers, image.layer_count, `${name}: layer rows`);
+      await page.getByTestId("file-filter").fill("passwd");
+      assert.deepEqual(await attr(page, '[data-testid="file-row"]', "data-path"), ["etc/passwd"], `${name}: a known file`);
+      await page.close();
+    }
+    assert.deepEqual(problems, [], "errors in the page");
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
