@@ -395,6 +395,7 @@ impl<'a> ShellWord<'a> {
                     _ => self.process_double_quote()?,
                 };
                 result.push_str(&text);
+                self.within_budget(result.len())?;
                 if ch == '$' {
                     words.add_string(&mut self.words_buf, &text);
                 } else {
@@ -428,6 +429,22 @@ impl<'a> ShellWord<'a> {
             ));
         }
         Ok((result, words.finish(&mut self.words_buf)))
+    }
+
+    /// Each expansion is capped at [`MAX_EXPANSION_BYTES`], and so is the text they add up to:
+    /// a word of many capped `${a//x/…}` would otherwise still grow past what a tab can hold.
+    fn within_budget(&self, len: usize) -> Result<(), Fail> {
+        if len > MAX_EXPANSION_BYTES {
+            return Err(Fail {
+                message: format!(
+                    "expansion result too large (over {} MiB)",
+                    MAX_EXPANSION_BYTES >> 20
+                ),
+                offset: self.scanner.pos,
+                sticky: true,
+            });
+        }
+        Ok(())
     }
 
     /// A word nested in `${…}`, with our nesting limit on top of BuildKit's behaviour.
@@ -511,6 +528,7 @@ impl<'a> ShellWord<'a> {
                 Some('$') => {
                     let value = self.process_dollar()?;
                     result.push_str(&value);
+                    self.within_budget(result.len())?;
                 }
                 Some(mut ch) => {
                     self.scanner.next();

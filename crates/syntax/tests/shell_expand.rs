@@ -100,3 +100,19 @@ fn multiplying_replacements_are_capped() {
     let error = result.err().map(|e| e.message).unwrap_or_default();
     assert!(error.contains("expansion result too large"), "{error}");
 }
+
+#[test]
+fn many_capped_replacements_in_one_word_are_capped_too() {
+    // Found by reading the fuzzed code: each `${…}` is 8 MB, under the cap, but 100 of them
+    // in one word made 800 MB (fuzz/README.md, finding 3). Also inside double quotes.
+    let env: Vec<(String, String)> = vec![("a".to_owned(), "x".repeat(200))];
+    let one = "${a//x/${a//x/${a//x/x}}}";
+    for word in [one.repeat(100), format!("\"{}\"", one.repeat(100))] {
+        let result = layerlab_syntax::shell::Lex::new('\\').process_word(&word, &env);
+        let error = result.err().map(|e| e.message).unwrap_or_default();
+        assert!(error.contains("expansion result too large"), "{error}");
+    }
+    // One such expansion on its own is still allowed.
+    let single = layerlab_syntax::shell::Lex::new('\\').process_word(one, &env);
+    assert_eq!(single.map(|s| s.len()).ok(), Some(200 * 200 * 200));
+}
