@@ -35,7 +35,8 @@ test("the single HTML file works from disk and requests nothing", { timeout: 240
     // Its own CSP: inline code allowed by hash only, no network source at all.
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
     assert.match(csp, /default-src 'none'/);
-    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/);
+    // blob: for the image view, which the file hands over as a Blob URL of its own content.
+    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+' blob: 'wasm-unsafe-eval'/);
     assert.match(csp, /worker-src blob:/);
     assert.doesNotMatch(csp, /unsafe-inline|connect-src|'self'|https?:/);
     assert.equal(await page.locator("script[src], link[rel=stylesheet]").count(), 0, "no external scripts or styles");
