@@ -146,6 +146,7 @@ pub(crate) fn suggest(value: &str, options: &[&str], case_sensitive: bool) -> Op
         }
     };
     let folded = fold(value);
+    let folded_chars = folded.chars().count();
     let mut best: Option<String> = None;
     let mut min_distance = 3;
     for option in options {
@@ -153,6 +154,11 @@ pub(crate) fn suggest(value: &str, options: &[&str], case_sensitive: bool) -> Op
         if option == folded {
             // An exact match means the error was about something else.
             return None;
+        }
+        // The distance is at least the difference in length: skip what cannot be close
+        // (an "unknown instruction" can be a whole stray line).
+        if folded_chars.abs_diff(option.chars().count()) >= min_distance {
+            continue;
         }
         let distance = levenshtein(&folded, &option);
         if distance < min_distance {
