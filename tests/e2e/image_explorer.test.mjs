@@ -6,26 +6,16 @@
 //   cd tests/e2e && LAYERLAB_DIST=../../dist node --test image_explorer.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { serve } from "./server.mjs";
+import { withBrowser } from "./harness.mjs";
 
-const DIST = process.env.LAYERLAB_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url));
-const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
 const SHARED = process.env.LAYERLAB_SHARED ?? fileURLToPath(new URL("../../../shared", import.meta.url));
 const IMAGES = join(SHARED, "fixtures", "images");
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
+// No service worker: it precaches every worker for offline use in the background, and these
+// tests check what the page itself fetches (offline.test.mjs covers the cache).
+const NO_SERVICE_WORKER = { contextOptions: { serviceWorkers: "block" } };
 
 function fixture(name) {
   const path = join(IMAGES, name);
@@ -41,29 +31,7 @@ const attr = (page, selector, name) =>
 test("the image explorer analyses an archive in its worker and compares two", { timeout: 240_000 }, async () => {
   const oci = fixture("demo.oci.tar");
   const docker = fixture("demo.docker.tar");
-  const server = await serve(DIST);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  try {
-    // No service worker: it precaches every worker for offline use in the background, and
-    // this test checks what the page itself fetches (offline.test.mjs covers the cache).
-    const context = await browser.newContext({ serviceWorkers: "block" });
-    const page = await context.newPage();
-    const seen = [];
-    const failed = [];
-    const problems = [];
-    context.on("request", (request) => seen.push(request.url()));
-    page.on("requestfailed", (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
-    page.on("response", (response) => {
-      if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`);
-    });
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page: ${error.message}`));
-    page.on("worker", (worker) => worker.on("console", (message) => {
-      if (message.type() === "error") problems.push(`worker console: ${message.text()}`);
-    }));
-
+  await withBrowser(async ({ server, page, guard }) => {
     await page.goto(`${server.url}#/image`);
     await page.getByTestId("image-input").waitFor({ timeout: 60_000 });
     const tab = page.locator('[data-testid="view-tab"][aria-current="page"]');
@@ -136,33 +104,23 @@ test("the image explorer analyses an archive in its worker and compares two", { 
     assert.match(await summary.textContent(), /4 shared layers/);
 
     // Everything came from our server, and all of it was there; file names stayed text.
-    assert.deepEqual(seen.filter((url) => !url.startsWith(server.url)), [], "requests to anywhere but the local server");
-    assert.deepEqual(failed, [], "failed requests");
-    assert.deepEqual(problems, [], "errors in the console");
+    guard.check();
     if (process.env.LAYERLAB_E2E_SCREENSHOT) {
       await page.screenshot({ path: process.env.LAYERLAB_E2E_SCREENSHOT, fullPage: true });
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  }, NO_SERVICE_WORKER);
 });
 
 test("every shared fixture archive opens with its layers and a known file", { timeout: 300_000 }, async () => {
-  const { readdirSync, readFileSync } = await import("node:fs");
   const archives = readdirSync(IMAGES).filter((name) => name.endsWith(".tar")).sort();
   assert.ok(archives.length >= 6, `the image fixtures look incomplete: ${archives}`);
-  const server = await serve(DIST);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  try {
-    const context = await browser.newContext({ serviceWorkers: "block" });
-    const problems = [];
+  await withBrowser(async ({ server, context, guard }) => {
     for (const name of archives) {
       const expected = JSON.parse(readFileSync(join(IMAGES, `${name}.expected.json`), "utf8"));
       // The explorer picks linux/amd64 first: the first image in index order here.
       const image = expected.images.find((i) => i.architecture === "amd64") ?? expected.images[0];
       const page = await context.newPage();
-      page.on("pageerror", (error) => problems.push(`${name}: page: ${error.message}`));
+      guard.attach(page);
       await page.goto(`${server.url}#/image`);
       await page.getByTestId("image-input").setInputFiles(fixture(name));
       await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
@@ -172,9 +130,6 @@ test("every shared fixture archive opens with its layers and a known file", { ti
       assert.deepEqual(await attr(page, '[data-testid="file-row"]', "data-path"), ["etc/passwd"], `${name}: a known file`);
       await page.close();
     }
-    assert.deepEqual(problems, [], "errors in the page");
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+    guard.check();
+  }, NO_SERVICE_WORKER);
 });
