@@ -4,54 +4,18 @@
 //! totals, wasted versions, `notable` (setuid, setgid, world-writable, capabilities, secret-like
 //! paths) and dive numbers. Packages need file contents the JSON lacks; `packages.rs` tests them.
 //!
-//! The fixtures live outside the repository: `$LAYERLAB_SHARED/fixtures/images`, else
-//! `../shared` beside the checkout. Missing fixtures fail loudly (a silent skip would let CI
-//! pass without checking) unless `LAYERLAB_SKIP_SHARED=1`.
+//! The fixtures live outside the repository (`tests/support/image_fixtures.rs` finds them);
+//! missing fixtures fail loudly: a silent skip would let CI pass without checking.
+#![allow(clippy::panic)]
 
-use std::path::{Path, PathBuf};
+#[path = "../../../tests/support/image_fixtures.rs"]
+mod image_fixtures;
 
 use layerlab_image::dive;
 use layerlab_image::findings::{findings, FindingKind};
 use layerlab_image::merge::merge;
 use layerlab_image::model::{Entry, EntryKind, LayerEntries, Xattr};
 use serde_json::{json, Value};
-
-fn fixture_dir() -> Option<PathBuf> {
-    let shared = std::env::var("LAYERLAB_SHARED").map_or_else(
-        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        PathBuf::from,
-    );
-    let dir = shared.join("fixtures/images");
-    let skip = std::env::var("LAYERLAB_SKIP_SHARED").is_ok_and(|v| v == "1");
-    if skip && !dir.is_dir() {
-        return None;
-    }
-    assert!(
-        dir.is_dir(),
-        "\n\n*** The image fixtures are missing at {}.\n*** Set LAYERLAB_SHARED to the shared directory (or LAYERLAB_SKIP_SHARED=1).\n\n",
-        dir.display()
-    );
-    Some(dir)
-}
-
-fn expected_files() -> Vec<PathBuf> {
-    let Some(dir) = fixture_dir() else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("fixture dir")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().ends_with(".expected.json"))
-        .collect();
-    files.sort();
-    assert!(
-        files.len() >= 6,
-        "expected six fixtures in {}",
-        dir.display()
-    );
-    files
-}
 
 fn kind(name: &str) -> EntryKind {
     match name {
@@ -185,10 +149,10 @@ fn oracle_node(node: &layerlab_image::merge::MergedNode) -> Value {
 #[test]
 fn merge_and_dive_match_the_oracle_on_every_fixture() {
     let mut images_checked = 0;
-    for file in expected_files() {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-        let text = std::fs::read_to_string(&file).expect("read expected.json");
-        let expected: Value = serde_json::from_str(&text).expect("parse expected.json");
+    for (archive, expected) in image_fixtures::image_fixtures() {
+        let name = archive
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
         for image in expected["images"].as_array().expect("images") {
             let layers: Vec<LayerEntries> = image["layers"]
                 .as_array()
@@ -314,7 +278,5 @@ fn merge_and_dive_match_the_oracle_on_every_fixture() {
             images_checked += 1;
         }
     }
-    if fixture_dir().is_some() {
-        assert!(images_checked >= 7, "only {images_checked} images checked");
-    }
+    assert!(images_checked >= 7, "only {images_checked} images checked");
 }
