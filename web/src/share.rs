@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
+use crate::settings::LintSettings;
 use crate::simulate::SimScenario;
 
 /// The hash parameter that holds the payload.
@@ -136,7 +137,7 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 /// What the page opened with: the state of the share link in its address, if any.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Restored {
-    pub state: Shared<()>,
+    pub state: Shared<LintSettings>,
     /// Why the link in the address could not be read.
     pub error: Option<String>,
 }
@@ -152,8 +153,13 @@ impl Restored {
         )
     }
 
+    /// The link's lint settings, or the default ones.
+    pub fn settings(&self) -> LintSettings {
+        self.state.settings.clone().unwrap_or_default()
+    }
+
     pub fn from_location() -> Restored {
-        match from_location::<()>() {
+        match from_location() {
             None => Restored::default(),
             Some(Ok(state)) => Restored { state, error: None },
             Some(Err(error)) => Restored {
@@ -167,6 +173,8 @@ impl Restored {
 #[derive(Properties, PartialEq)]
 pub struct ShareButtonProps {
     pub dockerfile: AttrValue,
+    /// The lint settings, carried when they differ from the default ones.
+    pub settings: LintSettings,
     /// The simulation scenario, carried when it differs from the default one.
     pub scenario: SimScenario,
 }
@@ -178,11 +186,12 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
     let onclick = {
         let shown = shown.clone();
         let dockerfile = props.dockerfile.clone();
+        let settings = props.settings.clone();
         let scenario = props.scenario.clone();
         Callback::from(move |_: MouseEvent| {
-            let state = Shared::<()> {
+            let state = Shared {
                 dockerfile: Some(dockerfile.to_string()),
-                settings: None,
+                settings: (!settings.is_default()).then(|| settings.clone()),
                 scenario: (scenario != SimScenario::default()).then(|| scenario.clone()),
             };
             let made = link(&state);
@@ -203,7 +212,7 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
     html! {
         <span class="share">
             <button type="button" class="toggle" data-testid="share-link" {onclick}
-                title="A link that opens this Dockerfile and scenario; nothing is uploaded">
+                title="A link that opens this Dockerfile, its rule settings and scenario; nothing is uploaded">
                 { "Share" }
             </button>
             { match &*shown {
@@ -221,6 +230,7 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::RuleChoice;
 
     #[test]
     fn base64url_round_trips_every_length() {
@@ -267,9 +277,29 @@ mod tests {
     }
 
     #[test]
+    fn lint_settings_round_trip_through_a_link() {
+        let state = Shared {
+            dockerfile: Some("FROM alpine\n".to_owned()),
+            settings: Some(
+                LintSettings::default()
+                    .with_rule("DL3006", Some(RuleChoice::Off))
+                    .with_hadolint_yaml("ignored: [DL3059]\n".to_owned()),
+            ),
+            scenario: None,
+        };
+        let json = serde_json::to_string(&state).expect("json");
+        let unpacked = unpack(&pack(&json)).expect("unpacks");
+        let back: Shared<LintSettings> = serde_json::from_str(&unpacked).expect("reads");
+        assert_eq!(back, state);
+    }
+
+    #[test]
     fn missing_fields_default() {
-        let state: Shared<()> = serde_json::from_str(r#"{"dockerfile":"FROM x"}"#).expect("reads");
+        // A link made before settings were carried, or with the default ones.
+        let state: Shared<LintSettings> =
+            serde_json::from_str(r#"{"dockerfile":"FROM x"}"#).expect("reads");
         assert_eq!(state.dockerfile.as_deref(), Some("FROM x"));
+        assert!(state.settings.is_none());
         assert!(state.scenario.is_none());
         let scenario: SimScenario =
             serde_json::from_str(r#"{"target":"build"}"#).expect("partial scenario");

@@ -1,7 +1,7 @@
 //! The page in `?embed` mode, for an iframe in documentation: no top bar or tabs, one panel —
 //! the editor with its problems below — linted as you type, and a link that opens the same
-//! Dockerfile in the full app. The Dockerfile comes from the share payload in the hash
-//! (`?embed#/?s=…`, as the Share button makes it); `public/embed.js` (the
+//! Dockerfile in the full app. The Dockerfile and its lint settings come from the share
+//! payload in the hash (`?embed#/?s=…`, as the Share button makes it); `public/embed.js` (the
 //! `<layerlab-playground>` element) writes such a URL from the element's text.
 
 use std::rc::Rc;
@@ -17,7 +17,6 @@ use crate::fixes;
 use crate::hooks::use_parser;
 use crate::marks::LineMarks;
 use crate::sample::SAMPLE_DOCKERFILE;
-use crate::settings::LintSettings;
 use crate::share::{self, Restored, Shared};
 use crate::text::{line_range, utf16_offset, Utf16Range};
 
@@ -87,19 +86,17 @@ pub fn EmbeddedPlayground() -> Html {
 
     {
         let parser = parser.clone();
-        let initial_text = text.to_string();
-        use_effect_with((), move |_| {
-            parser.submit(initial_text, LintSettings::default())
-        });
+        let (initial_text, settings) = (text.to_string(), restored.settings());
+        use_effect_with((), move |_| parser.submit(initial_text, settings));
     }
 
     let on_input = {
-        let (set_text, parser) = (text.setter(), parser.clone());
+        let (set_text, parser, restored) = (text.setter(), parser.clone(), restored.clone());
         use_callback((), move |value: String, _| {
             set_text.set(AttrValue::from(value.clone()));
-            let parser = parser.clone();
+            let (parser, settings) = (parser.clone(), restored.settings());
             *debounce.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
-                parser.submit(value, LintSettings::default())
+                parser.submit(value, settings)
             }));
         })
     };
@@ -140,13 +137,14 @@ pub fn EmbeddedPlayground() -> Html {
         })
     };
 
-    // Opens the full app in a new tab with the Dockerfile as it is now.
+    // Opens the full app in a new tab with the Dockerfile as it is now (and the link's
+    // lint settings).
     let open_in_app = {
-        let (text, open_error) = (text.clone(), open_error.clone());
+        let (text, open_error, restored) = (text.clone(), open_error.clone(), restored.clone());
         Callback::from(move |_: MouseEvent| {
-            let state = Shared::<()> {
+            let state = Shared {
                 dockerfile: Some(text.to_string()),
-                settings: None,
+                settings: restored.state.settings.clone(),
                 scenario: None,
             };
             let opened = share::link(&state).and_then(|link| {

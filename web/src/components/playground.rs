@@ -29,7 +29,8 @@ const DEBOUNCE_MS: u32 = 100;
 /// The Dockerfile playground: editor on the left, problems and outline on the right.
 #[component]
 pub fn Playground() -> Html {
-    // A share link (#/?s=…) restores its Dockerfile and scenario (web/src/share.rs).
+    // A share link (#/?s=…) restores its Dockerfile, lint settings and scenario
+    // (web/src/share.rs).
     let restored = use_memo((), |_| Restored::from_location());
     let text = use_state(|| restored.dockerfile_or(SAMPLE_DOCKERFILE));
     let scenario = use_state(|| restored.state.scenario.clone().unwrap_or_default());
@@ -37,17 +38,15 @@ pub fn Playground() -> Html {
     let editor_ref = use_node_ref();
     // Replacing the timeout drops (and so cancels) the previous one.
     let debounce = use_mut_ref(|| None::<Timeout>);
-    let settings = use_state(LintSettings::default);
+    let settings = use_state(|| restored.settings());
     // The settings as the debounced submit sees them (its callback is made once).
-    let current_settings = use_mut_ref(LintSettings::default);
+    let current_settings = use_mut_ref(|| restored.settings());
     let settings_open = use_state(|| false);
 
     {
         let parser = parser.clone();
-        let initial_text = text.to_string();
-        use_effect_with((), move |_| {
-            parser.submit(initial_text, LintSettings::default())
-        });
+        let (initial_text, initial_settings) = (text.to_string(), (*settings).clone());
+        use_effect_with((), move |_| parser.submit(initial_text, initial_settings));
     }
 
     // Both callbacks are made once: a new callback on every keystroke would count as new
@@ -134,7 +133,8 @@ pub fn Playground() -> Html {
         <>
             <div class="toolbar">
                 <span class="tagline">{ "Dockerfile playground — parsed in your browser, as BuildKit does" }</span>
-                <ShareButton dockerfile={(*text).clone()} scenario={(*scenario).clone()} />
+                <ShareButton dockerfile={(*text).clone()} settings={(*settings).clone()}
+                             scenario={(*scenario).clone()} />
                 <ExamplePicker {on_pick} />
                 <button type="button" class="toggle" data-testid="rules-toggle" onclick={toggle_settings}
                         aria-expanded={(*settings_open).to_string()} aria-controls="rule-settings">
