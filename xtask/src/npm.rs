@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{self, fail, Result};
-use crate::setup::{Tools, WASM_TARGET};
+use crate::setup::{Tools, WASM_TARGET, WEB_PROFILE};
 
 pub const PACKAGE_NAME: &str = "@layerlab/core";
 /// The file stem of the package's JavaScript, wasm and types.
@@ -67,7 +67,8 @@ pub fn build(root: &Path, tools: &Tools, out: &Path, optimize: bool) -> Result<(
             .command("cargo")
             .args([
                 "build",
-                "--release",
+                "--profile",
+                WEB_PROFILE,
                 "--lib",
                 "-p",
                 "layerlab-wasm",
@@ -80,7 +81,7 @@ pub fn build(root: &Path, tools: &Tools, out: &Path, optimize: bool) -> Result<(
     )?;
     let wasm = target_dir(root)
         .join(WASM_TARGET)
-        .join("release")
+        .join(WEB_PROFILE)
         .join("layerlab_wasm.wasm");
     if out.exists() {
         fs::remove_dir_all(out)?;

@@ -13,6 +13,9 @@ use std::process::Command;
 use crate::cmd::{self, fail, probe, Result};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The Cargo profile of browser builds (Trunk's `data-cargo-profile-release`, the npm package):
+/// `release` tuned for size, while `release` itself stays at full speed for the native CLI.
+pub const WEB_PROFILE: &str = "web";
 /// trunk 0.22 needs a newer rustc than this project's 1.85+; 0.21.14 is the last that fits.
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen (108) cannot read current wasm-bindgen output. Trunk.toml asks for the

@@ -1,8 +1,10 @@
 //! `layerlab lint`: hadolint's command line, configuration and exit codes, with exact ranges
 //! and fixes. `layerlab rules`: the rule catalogue.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use layerlab_lint::config::{from_env, parse_config, Config};
 use layerlab_lint::output::{render, FileReport, Format};
@@ -141,23 +143,29 @@ fn load_config(path: &Path) -> Result<Config, Failure> {
 }
 
 /// The `.dockerignore` BuildKit would use for this Dockerfile: `<Dockerfile>.dockerignore`
-/// beside it, else `.dockerignore` in its directory (the usual build context).
-fn with_dockerignore(options: &LintOptions, dockerfile: &str) -> LintOptions {
-    let path = Path::new(dockerfile);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let specific = PathBuf::from(format!("{dockerfile}.dockerignore"));
-    let dockerignore = [specific, dir.join(".dockerignore")]
-        .into_iter()
-        .filter(|_| dockerfile != "<stdin>")
-        .find_map(|p| std::fs::read_to_string(p).ok());
-    LintOptions {
-        dockerignore,
-        ..options.clone()
+/// beside it, else `.dockerignore` in its directory (the usual build context). Directories'
+/// files are read once (`by_dir`): a corpus lint has a thousand Dockerfiles in one directory.
+fn dockerignore_for(
+    dockerfile: &str,
+    by_dir: &mut HashMap<PathBuf, Option<String>>,
+) -> Option<String> {
+    if dockerfile == "<stdin>" {
+        return None;
     }
+    if let Ok(text) = std::fs::read_to_string(format!("{dockerfile}.dockerignore")) {
+        return Some(text);
+    }
+    let dir = Path::new(dockerfile).parent().unwrap_or(Path::new("."));
+    by_dir
+        .entry(dir.to_path_buf())
+        .or_insert_with(|| std::fs::read_to_string(dir.join(".dockerignore")).ok())
+        .clone()
 }
 
 struct Linted {
     name: String,
+    /// The text as read, when `--fix` may have changed it.
+    original: Option<String>,
     text: String,
     findings: Vec<Finding>,
 }
@@ -180,36 +188,45 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     let format = Format::parse(format_name)
         .ok_or_else(|| Failure::usage(format!("unknown format `{format_name}`")))?;
 
-    let sources = args
-        .files
-        .iter()
-        .map(|f| input::read(f))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Each thread takes the next file (reading it too): files vary a hundredfold in size.
+    let next_file = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = sources.len().div_ceil(threads).max(1);
-    let linted: Vec<Linted> = std::thread::scope(|scope| {
-        let handles: Vec<_> = sources
-            .chunks(chunk)
-            .map(|group| {
-                let options = &options;
+    let threads = threads.min(args.files.len()).max(1);
+    let mut linted: Vec<(usize, Result<Linted, Failure>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (options, files, next_file) = (&options, &args.files, &next_file);
+                let (fixing, fix_unsafe) = (args.fix, args.fix_unsafe);
                 scope.spawn(move || {
-                    group
-                        .iter()
-                        .map(|source| {
-                            let options = &with_dockerignore(options, &source.name);
-                            let text = if args.fix {
-                                fix(&source.text, options, args.fix_unsafe).0
-                            } else {
-                                source.text.clone()
+                    let mut dockerignores = HashMap::new();
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next_file.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = files.get(index) else {
+                            break;
+                        };
+                        let result = input::read(path).map(|source| {
+                            let options = LintOptions {
+                                dockerignore: dockerignore_for(&source.name, &mut dockerignores),
+                                ..options.clone()
                             };
-                            let findings = lint(&text, options);
+                            let original = fixing.then(|| source.text.clone());
+                            let text = if fixing {
+                                fix(&source.text, &options, fix_unsafe).0
+                            } else {
+                                source.text
+                            };
+                            let findings = lint(&text, &options);
                             Linted {
-                                name: source.name.clone(),
+                                name: source.name,
+                                original,
                                 text,
                                 findings,
                             }
-                        })
-                        .collect::<Vec<_>>()
+                        });
+                        done.push((index, result));
+                    }
+                    done
                 })
             })
             .collect();
@@ -218,12 +235,18 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
+    linted.sort_unstable_by_key(|(index, _)| *index);
+    let linted = linted
+        .into_iter()
+        .map(|(_, result)| result)
+        .collect::<Result<Vec<_>, _>>()?;
 
     if args.fix {
-        for (source, result) in sources.iter().zip(&linted) {
-            if source.text != result.text && source.name != "<stdin>" {
-                std::fs::write(&source.name, &result.text).map_err(|e| {
-                    Failure::error(format!("{}: error: cannot write fixes: {e}", source.name))
+        for result in &linted {
+            let changed = result.original.as_ref().is_some_and(|o| *o != result.text);
+            if changed && result.name != "<stdin>" {
+                std::fs::write(&result.name, &result.text).map_err(|e| {
+                    Failure::error(format!("{}: error: cannot write fixes: {e}", result.name))
                 })?;
             }
         }

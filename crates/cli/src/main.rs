@@ -10,6 +10,9 @@ mod simulate;
 
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 layerlab — Dockerfile tools that behave exactly like BuildKit
 

@@ -3,10 +3,11 @@
 //! Pure text in, text out, so the browser can produce the same reports as the CLI.
 
 use layerlab_syntax::{LineCol, LineIndex};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{json, Value};
 
 use crate::registry::meta_of;
-use crate::{Finding, Level};
+use crate::{Finding, Fix, Level};
 
 /// The findings of one file, with the text they point into.
 pub struct FileReport<'a> {
@@ -140,24 +141,37 @@ fn tty(items: &[Located<'_>], color: bool) -> String {
 /// hadolint's JSON array (`code, column, file, level, line, message`; `line`/`column` are the
 /// 1-based start) plus `endLine`, `endColumn`, `url` and `fix`.
 fn json_array(items: &[Located<'_>]) -> String {
-    let values: Vec<Value> = items
+    /// One finding, its keys in hadolint's (alphabetical) order.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct JsonFinding<'a> {
+        code: &'a str,
+        column: usize,
+        end_column: usize,
+        end_line: usize,
+        file: &'a str,
+        fix: &'a Option<Fix>,
+        level: &'a str,
+        line: usize,
+        message: &'a str,
+        url: String,
+    }
+    let findings: Vec<JsonFinding<'_>> = items
         .iter()
-        .map(|l| {
-            let mut object = Map::new();
-            object.insert("code".into(), json!(l.finding.code));
-            object.insert("column".into(), json!(l.start.column));
-            object.insert("endColumn".into(), json!(l.end.column));
-            object.insert("endLine".into(), json!(l.end.line));
-            object.insert("file".into(), json!(l.path));
-            object.insert("fix".into(), json!(l.finding.fix));
-            object.insert("level".into(), json!(l.finding.level.as_str()));
-            object.insert("line".into(), json!(l.start.line));
-            object.insert("message".into(), json!(l.finding.message));
-            object.insert("url".into(), json!(url(l.finding.code)));
-            Value::Object(object)
+        .map(|l| JsonFinding {
+            code: l.finding.code,
+            column: l.start.column,
+            end_column: l.end.column,
+            end_line: l.end.line,
+            file: l.path,
+            fix: &l.finding.fix,
+            level: l.finding.level.as_str(),
+            line: l.start.line,
+            message: &l.finding.message,
+            url: url(l.finding.code),
         })
         .collect();
-    Value::Array(values).to_string()
+    serde_json::to_string(&findings).unwrap_or_else(|_| "[]".to_owned())
 }
 
 fn xml_escape(text: &str) -> String {

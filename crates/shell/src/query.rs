@@ -126,6 +126,9 @@ pub struct CommandInfo<'a> {
     pub options: ShellOptions,
     /// The constructs around the command, outermost first.
     pub enclosing: Vec<Enclosing>,
+    /// The program's base name (`apt-get` for `/usr/bin/apt-get`), worked out once: rules ask
+    /// for it of every command.
+    pub program: Option<Cow<'a, str>>,
 }
 
 impl<'a> CommandInfo<'a> {
@@ -371,6 +374,7 @@ impl<'a, V: Visitor<'a>> Walker<'_, V> {
             separator: context.separator,
             options: self.options,
             enclosing: self.enclosing.clone(),
+            program: CommandView::new(&simple.words).basename(),
         });
         for a in &simple.assignments {
             self.word(&a.value, WordRole::AssignmentValue);

@@ -92,7 +92,7 @@ impl Rule for Dl3010 {
                 let extracted = all.iter().any(|cmd| {
                     let after = cmd.script.stage == Some(stage)
                         && cmd.script.instruction.span.start > instruction.span.start;
-                    let extracts = match cmd.program().as_deref() {
+                    let extracts = match cmd.program() {
                         Some("tar") => cmd.view().args().iter().any(|w| {
                             let t = cmd.text(w);
                             t == "--extract"

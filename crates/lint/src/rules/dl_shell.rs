@@ -2,8 +2,6 @@
 //! with the script it belongs to, package-manager argument helpers, cache mounts, and edits
 //! that insert a flag after a word.
 
-use std::borrow::Cow;
-
 use layerlab_shell::{ArgSpec, CommandInfo, CommandView, Word};
 use layerlab_syntax::{Instruction, Span};
 
@@ -26,12 +24,12 @@ impl<'s> Cmd<'s, '_> {
     }
 
     /// The program's base name (`apt-get` for `/usr/bin/apt-get`).
-    pub fn program(&self) -> Option<Cow<'s, str>> {
-        self.view().basename()
+    pub fn program(&self) -> Option<&'s str> {
+        self.info.program.as_deref()
     }
 
     pub fn is(&self, names: &[&str]) -> bool {
-        self.program().is_some_and(|p| names.contains(&p.as_ref()))
+        self.program().is_some_and(|p| names.contains(&p))
     }
 
     /// The file span of a word of the script.
