@@ -93,7 +93,11 @@ impl Default for LexState {
 impl LexState {
     /// The state after `lines` (from the start of the file), without building tokens.
     pub fn after<'a>(lines: impl IntoIterator<Item = &'a str>) -> LexState {
-        let mut state = LexState::default();
+        LexState::after_from(LexState::default(), lines)
+    }
+
+    /// The state after `lines`, starting from `state`.
+    fn after_from<'a>(mut state: LexState, lines: impl IntoIterator<Item = &'a str>) -> LexState {
         for line in lines {
             state = lex_line(line, state, None);
         }
@@ -105,6 +109,64 @@ impl LexState {
         let mut tokens = Vec::new();
         let next = lex_line(line, self, Some(&mut tokens));
         (tokens, next)
+    }
+}
+
+/// Lexer states at every `step`-th line of a text, kept across edits: after an edit only the
+/// lines from the checkpoint before the first changed line are lexed again, so drawing lines
+/// deep in a long file does not lex the whole file above them on every keystroke.
+#[derive(Clone, Debug)]
+pub struct Checkpoints {
+    step: usize,
+    /// The text the checkpoints belong to.
+    text: String,
+    /// `states[k]`: the state at the start of line `k * step` (0-based).
+    states: Vec<LexState>,
+}
+
+impl Checkpoints {
+    pub fn new(step: usize) -> Checkpoints {
+        Checkpoints {
+            step: step.max(1),
+            text: String::new(),
+            states: vec![LexState::default()],
+        }
+    }
+
+    /// The state at the start of line `line` (0-based) of `text`; the same as
+    /// `LexState::after` of the lines before it.
+    pub fn state_at(&mut self, text: &str, line: usize) -> LexState {
+        if self.text != text {
+            let same = self
+                .text
+                .bytes()
+                .zip(text.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let changed_line = text.as_bytes()[..same]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            // A checkpoint depends only on the lines before it.
+            self.states.truncate(changed_line / self.step + 1);
+            text.clone_into(&mut self.text);
+        }
+        let lines = || text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+        let wanted = line / self.step;
+        let known = self.states.len() - 1;
+        if known < wanted {
+            let mut rest = lines().skip(known * self.step);
+            let mut state = self.states[known].clone();
+            for _ in known..wanted {
+                state = LexState::after_from(state, rest.by_ref().take(self.step));
+                self.states.push(state.clone());
+            }
+        }
+        let from = wanted * self.step;
+        LexState::after_from(
+            self.states[wanted].clone(),
+            lines().skip(from).take(line - from),
+        )
     }
 }
 
@@ -381,6 +443,47 @@ fn heredoc_at(text: &str) -> Option<(usize, PendingHeredoc)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checkpoints_give_the_state_lexing_from_the_top_gives() {
+        let lines: Vec<std::string::String> = (0..200)
+            .map(|i| match i % 7 {
+                0 => format!("RUN <<EOF{i} cat \\"),
+                1 => "  && echo \\".to_owned(),
+                2 => "  done".to_owned(),
+                3 => "body".to_owned(),
+                4 => format!("EOF{}", i - 4),
+                5 => "# escape=`".to_owned(),
+                _ => format!("ENV A{i}=1"),
+            })
+            .collect();
+        let mut text = lines.join("\n");
+        let mut checkpoints = Checkpoints::new(8);
+        let expected = |text: &str, line: usize| LexState::after(text.split('\n').take(line));
+        for line in [0, 5, 8, 40, 41, 199, 250] {
+            assert_eq!(
+                checkpoints.state_at(&text, line),
+                expected(&text, line),
+                "line {line}"
+            );
+        }
+        // Edits above, inside and below the checkpoints, including one that opens a heredoc.
+        for (at, insert) in [
+            (500, "RUN <<X\n"),
+            (30, "\\\n"),
+            (text.len() - 3, "x"),
+            (0, "# escape=`\n"),
+        ] {
+            text.insert_str(at, insert);
+            for line in [0, 7, 8, 9, 33, 120, 230] {
+                assert_eq!(
+                    checkpoints.state_at(&text, line),
+                    expected(&text, line),
+                    "line {line}"
+                );
+            }
+        }
+    }
 
     /// `(text, kind)` of every token of every line.
     fn lex(text: &str) -> Vec<Vec<(&str, TokenKind)>> {

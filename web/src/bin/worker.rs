@@ -72,11 +72,12 @@ fn handle(
         })
         .collect();
     let analysis = layerlab_wasm::analysis_with(&request.text, &options);
-    // One JSON string: the page reads it in one call (see `protocol::report_from_json`).
-    match serde_json::to_string(&analysis) {
+    // JSON bytes: the page copies them into its memory in one call (see
+    // `protocol::report_from_json`).
+    match serde_json::to_vec(&analysis) {
         Ok(report) => {
             let elapsed_ms = (now(scope) - started).max(0.0);
-            let report = JsValue::from_str(&report);
+            let report = js_sys::Uint8Array::from(report.as_slice()).into();
             protocol::encode_parsed(request.seq, elapsed_ms, &report, &config_problems)
                 // The page must hear back about every request, or it waits forever.
                 .or_else(|error| protocol::encode_failed(Some(request.seq), &error.to_string()))

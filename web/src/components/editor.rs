@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::highlight::{LexState, Token};
+use crate::highlight::{Checkpoints, Token};
 use crate::marks::{byte_index, rank, severity_name, LineMarks, Mark};
 use crate::protocol::Diagnostic;
 use crate::text::Utf16Range;
@@ -106,6 +106,8 @@ pub fn Editor(props: &EditorProps) -> Html {
     // The text the textarea last reported: a `value` equal to it needs no write (and no read
     // of the textarea, which copies the whole text).
     let last_typed = use_mut_ref(String::new);
+    // The lexer's state at every window start, so a keystroke does not re-lex the lines above.
+    let lex_checkpoints = use_mut_ref(|| Checkpoints::new(WINDOW_STEP));
 
     {
         // Not a `value` attribute: Yew would rewrite the whole textarea on every keystroke,
@@ -302,14 +304,8 @@ pub fn Editor(props: &EditorProps) -> Html {
     let last = (first + window.rows).min(total_lines);
     let mut lines_html = Vec::with_capacity(last - first);
     let mut gutter_html = Vec::with_capacity(last - first);
-    let mut lines = text.split('\n');
-    let mut state = LexState::after(
-        lines
-            .by_ref()
-            .take(first)
-            .map(|l| l.strip_suffix('\r').unwrap_or(l)),
-    );
-    for (offset, line) in lines.take(last - first).enumerate() {
+    let mut state = lex_checkpoints.borrow_mut().state_at(text, first);
+    for (offset, line) in text.split('\n').skip(first).take(last - first).enumerate() {
         let number = first + offset + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
         let (tokens, next) = state.line(line);
