@@ -6,10 +6,15 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use layerlab_image::archive::Archive;
+use layerlab_image::layout;
 use layerlab_lint::config::{from_env, parse_config, Config};
 use layerlab_lint::output::{render, FileReport, Format};
-use layerlab_lint::{fix, lint, registry, Finding, Level, LintOptions};
+use layerlab_lint::{
+    fix, lint, normalize_image_reference, normalize_platform, registry, Finding, Level, LintOptions,
+};
 
+use crate::inspect::FileSource;
 use crate::{input, Failure};
 
 struct Args {
@@ -19,6 +24,10 @@ struct Args {
     file_path_in_report: Option<String>,
     fix: bool,
     fix_unsafe: bool,
+    /// `--base-image-platform REF=PLATFORM,…`: image → platforms.
+    base_image_platforms: Vec<(String, Vec<String>)>,
+    /// `--base-image [REF=]ARCHIVE`, read once the arguments are all valid.
+    base_image_archives: Vec<String>,
 }
 
 fn value<'a>(iter: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<String, Failure> {
@@ -35,6 +44,8 @@ fn parse_args(args: &[String]) -> Result<Args, Failure> {
         file_path_in_report: None,
         fix: false,
         fix_unsafe: false,
+        base_image_platforms: Vec::new(),
+        base_image_archives: Vec::new(),
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -86,6 +97,13 @@ fn parse_args(args: &[String]) -> Result<Args, Failure> {
             "--strict-labels" => cli.strict_labels = Some(true),
             "--disable-ignore-pragma" => cli.disable_ignore_pragma = Some(true),
             "--file-path-in-report" => parsed.file_path_in_report = Some(take(&mut iter)?),
+            "--base-image-platform" => {
+                let spec = take(&mut iter)?;
+                parsed
+                    .base_image_platforms
+                    .push(base_image_platform(&spec)?);
+            }
+            "--base-image" => parsed.base_image_archives.push(take(&mut iter)?),
             "--fix" => parsed.fix = true,
             "--fix-unsafe" => {
                 parsed.fix = true;
@@ -104,6 +122,110 @@ fn parse_args(args: &[String]) -> Result<Args, Failure> {
         ));
     }
     Ok(parsed)
+}
+
+/// `REF=PLATFORM[,PLATFORM…]`, each part checked (and the platforms normalised) now, so a
+/// typo is an error rather than a check that silently never matches.
+fn base_image_platform(spec: &str) -> Result<(String, Vec<String>), Failure> {
+    let bad = |what: String| {
+        Failure::usage(format!(
+            "--base-image-platform expects REF=PLATFORM[,PLATFORM...], got `{spec}`: {what}"
+        ))
+    };
+    let (reference, platforms) = spec
+        .split_once('=')
+        .ok_or_else(|| bad("no `=`".to_owned()))?;
+    if normalize_image_reference(reference).is_none() {
+        return Err(bad(format!("`{reference}` is not an image reference")));
+    }
+    let platforms = platforms
+        .split(',')
+        .map(|p| {
+            normalize_platform(p.trim()).ok_or_else(|| {
+                bad(format!(
+                    "`{p}` is not a platform (OS/ARCH[/VARIANT], e.g. linux/arm64)"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((reference.to_owned(), platforms))
+}
+
+/// The images a saved archive (`docker save`, skopeo, an OCI layout tar) holds and their
+/// platforms, from its index and manifests (no layer is read). `spec` is `ARCHIVE`, whose repo
+/// tags name the images, or `REF=ARCHIVE`, which names every image in it `REF` (OCI archives
+/// often carry no full name). An archive holding one image under one set of tags gives those
+/// tags all of its platforms, tagged or not (a multi-platform index names only the index).
+fn base_image_archive(spec: &str) -> Result<Vec<(String, Vec<String>)>, Failure> {
+    let (named, path) = match spec.split_once('=') {
+        Some((reference, path)) if !Path::new(spec).exists() => (Some(reference), path),
+        _ => (None, spec),
+    };
+    if let Some(reference) = named {
+        if normalize_image_reference(reference).is_none() {
+            return Err(Failure::usage(format!(
+                "--base-image expects [REF=]ARCHIVE, got `{spec}`: `{reference}` is not an image reference"
+            )));
+        }
+    }
+    let fail = |what: String| Failure::error(format!("{path}: error: base image archive: {what}"));
+    let source = FileSource::open(path).map_err(|f| {
+        let what = f
+            .message
+            .strip_prefix(&format!("{path}: "))
+            .unwrap_or(&f.message);
+        fail(what.to_owned())
+    })?;
+    let archive = Archive::index(&source).map_err(|e| fail(e.0))?;
+    let found = layout::discover(&archive, &source).map_err(fail)?;
+    let images: Vec<(&[String], String)> = found
+        .candidates
+        .iter()
+        .filter(|c| !c.is_artifact())
+        .filter_map(|c| {
+            let platform = c.platform.as_ref()?;
+            platform.os.as_ref()?;
+            platform.architecture.as_ref()?;
+            Some((
+                c.repo_tags.as_slice(),
+                normalize_platform(&platform.text())?,
+            ))
+        })
+        .collect();
+    if images.is_empty() {
+        return Err(fail("no image with a known platform in it".to_owned()));
+    }
+    if let Some(reference) = named {
+        let platforms = images.into_iter().map(|(_, p)| p).collect();
+        return Ok(vec![(reference.to_owned(), platforms)]);
+    }
+    let mut tag_sets: Vec<&[String]> = Vec::new();
+    for (tags, _) in &images {
+        if !tags.is_empty() && !tag_sets.contains(tags) {
+            tag_sets.push(tags);
+        }
+    }
+    let entries: Vec<(String, Vec<String>)> = match tag_sets.as_slice() {
+        [] => {
+            return Err(fail(format!(
+                "it names no image (no repo tags); name it: --base-image REF={path}"
+            )))
+        }
+        [tags] => {
+            let platforms: Vec<String> = images.into_iter().map(|(_, p)| p).collect();
+            tags.iter()
+                .map(|t| (t.clone(), platforms.clone()))
+                .collect()
+        }
+        _ => images
+            .into_iter()
+            .flat_map(|(tags, platform)| {
+                tags.iter()
+                    .map(move |t| (t.clone(), vec![platform.clone()]))
+            })
+            .collect(),
+    };
+    Ok(entries)
 }
 
 /// hadolint's search order; the first file found is used exclusively.
@@ -183,7 +305,13 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         None => Config::default(),
     };
     let config = env.merge(file_config).merge(args.cli);
-    let options = config.lint_options();
+    let mut options = config.lint_options();
+    options.base_image_platforms = args.base_image_platforms.clone();
+    for spec in &args.base_image_archives {
+        options
+            .base_image_platforms
+            .extend(base_image_archive(spec)?);
+    }
     let format_name = config.formats.first().map_or("tty", String::as_str);
     let format = Format::parse(format_name)
         .ok_or_else(|| Failure::usage(format!("unknown format `{format_name}`")))?;

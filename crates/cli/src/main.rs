@@ -42,6 +42,10 @@ COMMANDS:
              --ignore R, --error/--warning/--info/--style R, -t LEVEL, --no-fail, --no-color,
              --trusted-registry R, --require-label L:FMT, --strict-labels,
              --disable-ignore-pragma, --file-path-in-report P; --fix / --fix-unsafe.
+             What a base image offers, for BuildKit's InvalidBaseImagePlatform:
+             --base-image-platform REF=PLATFORM[,PLATFORM]... (e.g. node:22=linux/amd64),
+             --base-image [REF=]ARCHIVE (a docker save / skopeo / OCI archive: its repo
+             tags, or REF, and its platforms). Both repeatable; without them it never fires.
     rules    Print the rule catalogue.
     inspect  Open a docker or OCI image archive (.tar, also inside .tar.gz/.tar.zst): layers,
              digests verified (blob, diff_id, config, manifest), merged filesystem, waste,

@@ -1,6 +1,10 @@
 //! `layerlab lint` as CI uses it: hadolint's JSON, configuration discovery and errors,
 //! thresholds and exit codes, and `--fix`.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+#[path = "../../../tests/support/image_fixtures.rs"]
+#[allow(dead_code)]
+mod image_fixtures;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -212,4 +216,147 @@ fn rules_catalogue() {
         .unwrap();
     assert_eq!(dl4000["aliases"][0], "MaintainerDeprecated");
     assert_eq!(dl4000["fixable"], true);
+}
+
+/// `(line, column, message)` of every `InvalidBaseImagePlatform` finding in a JSON report.
+fn base_platform_findings(output: &Output) -> Vec<(u64, u64, String)> {
+    json(output)
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "InvalidBaseImagePlatform")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const PLATFORMS: &str = "FROM --platform=linux/arm64 demo AS arm\nFROM demo:latest AS amd\nFROM --platform=linux/s390x docker.io/library/demo\n";
+
+#[test]
+fn base_image_platform_flags_describe_the_images() {
+    let dir = workspace("base-platform", &[("Dockerfile", PLATFORMS)]);
+    // Without a description, the check never fires.
+    let quiet = layerlab(&dir, &["lint", "-f", "json", "Dockerfile"], &[]);
+    assert_eq!(base_platform_findings(&quiet), []);
+    let output = layerlab(
+        &dir,
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--base-image-platform",
+            "demo:latest=linux/amd64,linux/arm64/v8",
+            "--base-image-platform=docker.io/library/demo:latest=linux/ppc64le",
+            "Dockerfile",
+        ],
+        &[],
+    );
+    assert_eq!(
+        base_platform_findings(&output),
+        [(
+            3,
+            29,
+            "Base image docker.io/library/demo was pulled with platform \"[linux/amd64, linux/arm64, linux/ppc64le]\", expected \"linux/s390x\" for current build".to_owned()
+        )]
+    );
+    let url = json(&output)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "InvalidBaseImagePlatform")
+        .map(|f| f["url"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert!(url.ends_with("/rules/InvalidBaseImagePlatform"), "{url}");
+
+    for (value, complaint) in [
+        ("demo", "no `=`"),
+        ("demo=linux/", "`linux/` is not a platform"),
+        ("Demo=linux/amd64", "`Demo` is not an image reference"),
+    ] {
+        let bad = layerlab(
+            &dir,
+            &["lint", "--base-image-platform", value, "Dockerfile"],
+            &[],
+        );
+        assert_eq!(bad.status.code(), Some(2), "{value}");
+        let stderr = String::from_utf8_lossy(&bad.stderr);
+        assert!(
+            stderr.contains(&format!("got `{value}`")) && stderr.contains(complaint),
+            "{value}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn base_image_archives_give_their_tags_and_platforms() {
+    let fixtures = image_fixtures::image_fixtures_dir();
+    let docker = fixtures.join("demo.docker.tar");
+    let multi = fixtures.join("demo.multi.tar");
+    let (docker, multi) = (docker.to_str().unwrap(), multi.to_str().unwrap());
+    let dir = workspace("base-archive", &[("Dockerfile", PLATFORMS)]);
+
+    // `docker save` of docker.io/library/demo:latest, linux/amd64 only.
+    let output = layerlab(
+        &dir,
+        &["lint", "-f", "json", "--base-image", docker, "Dockerfile"],
+        &[],
+    );
+    assert_eq!(
+        base_platform_findings(&output),
+        [
+            (
+                1,
+                29,
+                "Base image demo was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build".to_owned()
+            ),
+            (
+                3,
+                29,
+                "Base image docker.io/library/demo was pulled with platform \"linux/amd64\", expected \"linux/s390x\" for current build".to_owned()
+            )
+        ]
+    );
+
+    // skopeo's multi-platform OCI archive names no repository: REF=ARCHIVE names it.
+    let named = format!("demo={multi}");
+    let output = layerlab(
+        &dir,
+        &["lint", "-f", "json", "--base-image", &named, "Dockerfile"],
+        &[],
+    );
+    assert_eq!(
+        base_platform_findings(&output),
+        [(
+            3,
+            29,
+            "Base image docker.io/library/demo was pulled with platform \"[linux/amd64, linux/arm64]\", expected \"linux/s390x\" for current build".to_owned()
+        )]
+    );
+
+    // Errors name the file and what is wrong with it.
+    let unnamed = layerlab(&dir, &["lint", "--base-image", multi, "Dockerfile"], &[]);
+    assert_eq!(unnamed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unnamed.stderr);
+    assert!(
+        stderr.contains(multi) && stderr.contains("names no image") && stderr.contains("REF="),
+        "{stderr}"
+    );
+    for (archive, complaint) in [
+        ("missing.tar", "missing.tar: error: base image archive: "),
+        (
+            "Dockerfile",
+            "Dockerfile: error: base image archive: not a tar archive",
+        ),
+    ] {
+        let bad = layerlab(&dir, &["lint", "--base-image", archive, "Dockerfile"], &[]);
+        assert_eq!(bad.status.code(), Some(1), "{archive}");
+        let stderr = String::from_utf8_lossy(&bad.stderr);
+        assert!(stderr.contains(complaint), "{archive}: {stderr}");
+        assert!(bad.stdout.is_empty(), "{archive}: linted anyway");
+    }
 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use layerlab_syntax::shell::{Env, Lex};
 use layerlab_syntax::{Instruction, Keyword, Span};
 
+use crate::platform::Platform;
 use crate::{Context, Stage, StageBase};
 
 /// The ARGs BuildKit defines in the global scope (`defaultArgs`), with the values a
@@ -297,7 +298,7 @@ impl GlobalArgs {
 }
 
 /// The root of every stage and, for stages built FROM an earlier stage, that parent.
-fn resolve_base(cx: &Context<'_>, stage: &Stage, globals: &GlobalArgs) -> StageBase {
+pub(crate) fn resolve_base(cx: &Context<'_>, stage: &Stage, globals: &GlobalArgs) -> StageBase {
     let StageBase::Image(image) = &stage.base else {
         return stage.base.clone();
     };
@@ -637,115 +638,7 @@ pub(crate) fn platform_flag(instruction: &Instruction) -> Option<(&str, Span)> {
 
 /// containerd's `platforms.Parse`, reduced to the OS and architecture it yields.
 pub(crate) fn parse_platform(specifier: &str) -> Option<(String, String)> {
-    if specifier.contains('*') {
-        return None;
-    }
-    let parts: Vec<&str> = specifier.split('/').collect();
-    let valid = |part: &str| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-    };
-    let first = parts.first()?;
-    // `os(version)` is accepted in the first part.
-    let os_part = match first.split_once('(') {
-        Some((os, rest)) if rest.ends_with(')') => {
-            let version = &rest[..rest.len() - 1];
-            if !version
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-            {
-                return None;
-            }
-            os
-        }
-        _ => first,
-    };
-    if !valid(os_part) || !parts[1..].iter().all(|p| valid(p)) {
-        return None;
-    }
-    let os = normalize_os(os_part);
-    match parts.len() {
-        1 => {
-            if KNOWN_OS.contains(&os.as_str()) {
-                return Some((os, "amd64".to_owned()));
-            }
-            let arch = normalize_arch(parts[0]);
-            KNOWN_ARCH
-                .contains(&arch.as_str())
-                .then(|| ("linux".to_owned(), arch))
-        }
-        2 | 3 => Some((os, normalize_arch(parts[1]))),
-        _ => None,
-    }
-}
-
-const KNOWN_OS: [&str; 17] = [
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "windows",
-    "zos",
-];
-
-const KNOWN_ARCH: [&str; 24] = [
-    "386",
-    "amd64",
-    "amd64p32",
-    "arm",
-    "armbe",
-    "arm64",
-    "arm64be",
-    "ppc64",
-    "ppc64le",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
-];
-
-fn normalize_os(os: &str) -> String {
-    let os = os.to_lowercase();
-    if os == "macos" {
-        "darwin".to_owned()
-    } else {
-        os
-    }
-}
-
-fn normalize_arch(arch: &str) -> String {
-    let arch = arch.to_lowercase();
-    match arch.as_str() {
-        "i386" => "386".to_owned(),
-        "x86_64" | "x86-64" => "amd64".to_owned(),
-        "aarch64" => "arm64".to_owned(),
-        "armhf" | "armel" => "arm".to_owned(),
-        _ => arch,
-    }
+    Platform::parse(specifier).map(|p| (p.os, p.arch))
 }
 
 /// Whether `reference` passes `reference.ParseNormalizedNamed` (distribution/reference): a
@@ -767,6 +660,31 @@ pub(crate) fn is_valid_image_reference(reference: &str) -> bool {
         return false;
     }
     parses_as_reference(&format!("{domain}/{remainder}"))
+}
+
+/// `reference.ParseNormalizedNamed` then `TagNameOnly`, as text: the full name BuildKit
+/// pulls (`alpine` → `docker.io/library/alpine:latest`, `ghcr.io/o/app@sha256:…` unchanged).
+/// `None` for what is not a valid reference.
+pub fn normalized_reference(reference: &str) -> Option<String> {
+    if !is_valid_image_reference(reference) {
+        return None;
+    }
+    let (name, digest) = match reference.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (reference, None),
+    };
+    let (domain, remainder) = split_docker_domain(name);
+    let last_slash = remainder.rfind('/').map_or(0, |i| i + 1);
+    let tagged = remainder[last_slash..].contains(':');
+    let mut out = format!("{domain}/{remainder}");
+    if !tagged && digest.is_none() {
+        out.push_str(":latest");
+    }
+    if let Some(digest) = digest {
+        out.push('@');
+        out.push_str(digest);
+    }
+    Some(out)
 }
 
 /// `splitDockerDomain`.
@@ -964,6 +882,27 @@ mod tests {
         assert_eq!(parse_platform("nonsense"), None);
         assert_eq!(parse_platform("linux/*"), None);
         assert_eq!(parse_platform(""), None);
+    }
+
+    #[test]
+    fn normalizes_references_like_distribution() {
+        for (input, want) in [
+            ("alpine", "docker.io/library/alpine:latest"),
+            ("alpine:3.20", "docker.io/library/alpine:3.20"),
+            ("docker.io/library/alpine", "docker.io/library/alpine:latest"),
+            ("index.docker.io/library/alpine:3", "docker.io/library/alpine:3"),
+            ("arm64v8/alpine:3.20", "docker.io/arm64v8/alpine:3.20"),
+            ("localhost:5000/app", "localhost:5000/app:latest"),
+            ("ghcr.io/owner/app:v1", "ghcr.io/owner/app:v1"),
+            (
+                "alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                "docker.io/library/alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            ),
+        ] {
+            assert_eq!(normalized_reference(input).as_deref(), Some(want), "{input}");
+        }
+        assert_eq!(normalized_reference("Alpine"), None);
+        assert_eq!(normalized_reference("alpine:"), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod finding;
 mod fix;
 mod image_ref;
 pub mod output;
+mod platform;
 mod pragma;
 pub mod registry;
 mod rule;
@@ -21,9 +22,11 @@ pub mod scripts;
 pub mod site;
 mod yaml;
 
+pub use buildkit::normalized_reference as normalize_image_reference;
 pub use context::{Context, ScriptStore, Stage, StageBase};
 pub use finding::{Edit, Finding, Fix, Level};
 pub use fix::{apply_fixes, fix};
+pub use platform::normalize_platform;
 pub use rule::{Category, Rule, RuleMeta};
 
 use layerlab_syntax::parse;
@@ -49,6 +52,12 @@ pub struct LintOptions {
     pub enable: Vec<String>,
     /// The build context's `.dockerignore`, when known (enables BuildKit's `CopyIgnoredFile`).
     pub dockerignore: Option<String>,
+    /// The platforms each base image offers, when known: image reference (as FROM names it,
+    /// global ARGs expanded; `alpine` and `docker.io/library/alpine:latest` are the same
+    /// image) → `os/arch[/variant]` platforms. Enables BuildKit's `InvalidBaseImagePlatform`
+    /// for the images listed; empty (the default), the rule never fires. A reference listed
+    /// twice has the platforms of both entries; platforms containerd cannot parse are ignored.
+    pub base_image_platforms: Vec<(String, Vec<String>)>,
 }
 
 /// Lints `text`: syntax errors first (with their ranges), then every rule's findings on what

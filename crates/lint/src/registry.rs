@@ -81,6 +81,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::expose_proto_casing::ExposeProtoCasing,
     &rules::from_as_casing::FromAsCasing,
     &rules::from_platform_flag_const_disallowed::FromPlatformFlagConstDisallowed,
+    &rules::invalid_base_image_platform::InvalidBaseImagePlatform,
     &rules::invalid_default_arg_in_from::InvalidDefaultArgInFrom,
     &rules::invalid_definition_description::InvalidDefinitionDescription,
     &rules::json_args_recommended::JsonArgsRecommended,

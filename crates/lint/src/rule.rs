@@ -39,9 +39,13 @@ impl RuleMeta {
         self.code == name || self.aliases.contains(&name)
     }
 
-    /// The documentation page for the rule.
+    /// The documentation page for the rule: Docker's for BuildKit's checks, except those
+    /// Docker does not document.
     pub fn url(&self) -> String {
-        if self.code.starts_with("DL") || self.code.starts_with("SC") || self.code.starts_with("LL")
+        if self.code.starts_with("DL")
+            || self.code.starts_with("SC")
+            || self.code.starts_with("LL")
+            || NOT_IN_DOCKER_DOCS.contains(&self.code)
         {
             format!("https://layerlab.dev/rules/{}", self.code)
         } else {
@@ -52,6 +56,9 @@ impl RuleMeta {
         }
     }
 }
+
+/// BuildKit checks without a page in Docker's documentation (no `URL` in `linter/ruleset.go`).
+const NOT_IN_DOCKER_DOCS: &[&str] = &["InvalidBaseImagePlatform"];
 
 /// `JSONArgsRecommended` → `json-args-recommended`: a dash before each word, where a word
 /// starts at an upper-case letter after a lower-case one, or at the last capital of an acronym.

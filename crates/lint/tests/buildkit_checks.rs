@@ -853,6 +853,126 @@ fn copy_ignored_file() {
     );
 }
 
+// --- InvalidBaseImagePlatform ---------------------------------------------------------------
+
+fn with_base_images(images: &[(&str, &[&str])]) -> LintOptions {
+    LintOptions {
+        base_image_platforms: images
+            .iter()
+            .map(|(image, platforms)| {
+                (
+                    (*image).to_owned(),
+                    platforms.iter().map(|p| (*p).to_owned()).collect(),
+                )
+            })
+            .collect(),
+        ..options()
+    }
+}
+
+const RULE: &str = "InvalidBaseImagePlatform";
+
+#[test]
+fn invalid_base_image_platform_fires_on_a_missing_platform() {
+    let images = with_base_images(&[
+        ("arm64v8/alpine:3.20", &["linux/arm64/v8"]),
+        (
+            "docker.io/library/alpine:3.20",
+            &["linux/amd64", "linux/arm64"],
+        ),
+        (
+            "mcr.microsoft.com/windows/nanoserver:ltsc2022",
+            &["windows/amd64"],
+        ),
+    ]);
+    // No --platform: the target platform, linux/amd64. The image is named as written.
+    expect_with(
+        "FROM arm64v8/alpine:3.20 AS build\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\n",
+        RULE,
+        &images,
+        &[
+            (
+                "arm64v8/alpine:3.20",
+                "Base image arm64v8/alpine:3.20 was pulled with platform \"linux/arm64\", expected \"linux/amd64\" for current build",
+            ),
+            (
+                "mcr.microsoft.com/windows/nanoserver:ltsc2022",
+                "Base image mcr.microsoft.com/windows/nanoserver:ltsc2022 was pulled with platform \"windows/amd64\", expected \"linux/amd64\" for current build",
+            ),
+        ],
+    );
+    // --platform, normalised as BuildKit prints it; an image lacking it lists what it has.
+    expect_with(
+        "FROM --platform=linux/s390x alpine:3.20\nFROM --platform=linux/arm alpine:3.20\n",
+        RULE,
+        &images,
+        &[
+            (
+                "alpine:3.20",
+                "Base image alpine:3.20 was pulled with platform \"[linux/amd64, linux/arm64]\", expected \"linux/s390x\" for current build",
+            ),
+            (
+                "alpine:3.20",
+                "Base image alpine:3.20 was pulled with platform \"[linux/amd64, linux/arm64]\", expected \"linux/arm/v7\" for current build",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn invalid_base_image_platform_expands_the_platform_and_the_image() {
+    let images = with_base_images(&[
+        ("golang:1.23", &["linux/amd64"]),
+        ("alpine", &["linux/arm64"]),
+    ]);
+    // A global ARG default, and BuildKit's platform args (linux/amd64 here).
+    expect_with(
+        "ARG ARCH=arm64\nARG GO=golang:1.23\nFROM --platform=linux/${ARCH} ${GO} AS build\nFROM --platform=$BUILDPLATFORM golang:1.23 AS tools\nFROM --platform=$TARGETPLATFORM ${GO}\n",
+        RULE,
+        &images,
+        &[(
+            "${GO}",
+            "Base image golang:1.23 was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build",
+        )],
+    );
+    // `alpine` is docker.io/library/alpine:latest; a variable only --build-arg sets is unknown.
+    expect_with(
+        "ARG ARCH\nFROM --platform=linux/$ARCH golang:1.23 AS build\nFROM docker.io/library/alpine:latest\n",
+        RULE,
+        &images,
+        &[(
+            "docker.io/library/alpine:latest",
+            "Base image docker.io/library/alpine:latest was pulled with platform \"linux/arm64\", expected \"linux/amd64\" for current build",
+        )],
+    );
+}
+
+#[test]
+fn invalid_base_image_platform_is_silent_when_the_platform_is_there_or_unknown() {
+    let images = with_base_images(&[
+        (
+            "alpine:3.20",
+            &["linux/amd64", "linux/arm64/v8", "linux/arm/v6"],
+        ),
+        ("node:22", &["linux/arm64"]),
+    ]);
+    // Available (the variant does not count, as in BuildKit).
+    let available = "FROM alpine:3.20 AS a\nFROM --platform=linux/arm64 alpine:3.20 AS b\nFROM --platform=linux/arm/v7 alpine:3.20 AS c\n";
+    expect_with(available, RULE, &images, &[]);
+    // Images nobody described, stages, scratch.
+    let unknown = "FROM debian:12 AS base\nFROM base\nFROM scratch\nCOPY --from=node:22 /usr/local/bin/node /node\n";
+    expect_with(unknown, RULE, &images, &[]);
+    // Without any platforms (the default), nothing is checked.
+    none("FROM node:22\n", RULE);
+    // BuildKit's skip directive names it.
+    expect_with(
+        "# check=skip=InvalidBaseImagePlatform\nFROM node:22\n",
+        RULE,
+        &images,
+        &[],
+    );
+}
+
 // --- InvalidDefinitionDescription -----------------------------------------------------------
 
 #[test]

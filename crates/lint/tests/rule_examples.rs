@@ -8,7 +8,8 @@ use layerlab_lint::{lint, registry, LintOptions};
 const EXAMPLE_DOCKERIGNORE: &str = "node_modules\n";
 
 /// The configuration that switches on rules that only run when configured (trusted
-/// registries, label schema, strict labels), shaped for their own examples.
+/// registries, label schema, strict labels, base images' platforms), shaped for their own
+/// examples.
 fn configured(code: &str, mut options: LintOptions) -> LintOptions {
     let schema = |name: &str, kind: &str| vec![(name.to_owned(), kind.to_owned())];
     match code {
@@ -24,6 +25,18 @@ fn configured(code: &str, mut options: LintOptions) -> LintOptions {
         "DL3055" => options.label_schema = schema("org.opencontainers.image.revision", "hash"),
         "DL3056" => options.label_schema = schema("org.opencontainers.image.version", "semver"),
         "DL3058" => options.label_schema = schema("maintainer.email", "email"),
+        "InvalidBaseImagePlatform" => {
+            options.base_image_platforms = vec![
+                (
+                    "arm64v8/alpine:3.20".to_owned(),
+                    vec!["linux/arm64".to_owned()],
+                ),
+                (
+                    "alpine:3.20".to_owned(),
+                    vec!["linux/amd64".to_owned(), "linux/arm64".to_owned()],
+                ),
+            ];
+        }
         _ => {}
     }
     options

@@ -80,6 +80,7 @@ pub mod expose_invalid_format;
 pub mod expose_proto_casing;
 pub mod from_as_casing;
 pub mod from_platform_flag_const_disallowed;
+pub mod invalid_base_image_platform;
 pub mod invalid_default_arg_in_from;
 pub mod invalid_definition_description;
 pub mod json_args_recommended;
