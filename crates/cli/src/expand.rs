@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use layerlab_syntax::shell::Lex;
 
-use crate::Failure;
+use crate::{print, Failure};
 
 pub fn run(args: &[String]) -> Result<(), Failure> {
     let mut env: BTreeMap<String, String> = BTreeMap::new();
@@ -55,14 +55,17 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         let expanded = lex
             .process_words(&word, &env)
             .map_err(|e| Failure::error(format!("error: {}", e.message)))?;
-        for w in expanded {
-            println!("{w}");
-        }
+        print(
+            &expanded
+                .iter()
+                .map(|w| format!("{w}\n"))
+                .collect::<String>(),
+        )?;
     } else {
         let expanded = lex
             .process_word(&word, &env)
             .map_err(|e| Failure::error(format!("error: {}", e.message)))?;
-        println!("{expanded}");
+        print(&format!("{expanded}\n"))?;
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use layerlab_image::report::{self, Analysis, Report};
 use layerlab_image::scan::{LayerScan, ScanOptions};
 use layerlab_image::source::ReadAt;
 
-use crate::Failure;
+use crate::{print, Failure};
 
 /// The archive file, read with positioned reads so threads can share it.
 pub struct FileSource {
@@ -204,15 +204,6 @@ pub fn run_diff(args: &[String]) -> Result<(), Failure> {
         diff_text(first, second, &result)
     };
     print(&text)
-}
-
-fn print(text: &str) -> Result<(), Failure> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::error(format!("cannot write the report: {e}")))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// dive's `.dive-ci`: a `rules:` block of `key: value` lines. Read from `--ci-config`, else

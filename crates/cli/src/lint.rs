@@ -15,7 +15,7 @@ use layerlab_lint::{
 };
 
 use crate::inspect::FileSource;
-use crate::{input, Failure};
+use crate::{input, print, Failure};
 
 struct Args {
     files: Vec<String>,
@@ -397,9 +397,9 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         && std::io::stdout().is_terminal();
     let output = render(format, &reports, color);
     if !output.is_empty() {
-        println!("{}", output.trim_end());
+        print(&format!("{}\n", output.trim_end()))?;
     } else if format == Format::Json {
-        println!("[]");
+        print("[]\n")?;
     }
     let levels = linted
         .iter()
@@ -439,8 +439,7 @@ pub fn rules(args: &[String]) -> Result<(), Failure> {
         [flag, code] if flag == "--doc" => {
             let docs = registry::docs(code)
                 .ok_or_else(|| Failure::error(format!("error: no rule named `{code}`")))?;
-            println!("{docs}");
-            return Ok(());
+            return print(&format!("{docs}\n"));
         }
         _ => {
             return Err(Failure::usage(
@@ -465,14 +464,15 @@ pub fn rules(args: &[String]) -> Result<(), Failure> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::Value::Array(rows));
+            print(&format!("{}\n", serde_json::Value::Array(rows)))?;
         }
         "markdown" => {
-            println!("| Code | Aliases | Level | Category | Fix | Summary |");
-            println!("|---|---|---|---|---|---|");
+            let mut table = String::from(
+                "| Code | Aliases | Level | Category | Fix | Summary |\n|---|---|---|---|---|---|\n",
+            );
             for m in metas {
-                println!(
-                    "| [{}]({}) | {} | {} | {:?} | {} | {} |",
+                table.push_str(&format!(
+                    "| [{}]({}) | {} | {} | {:?} | {} | {} |\n",
                     m.code,
                     m.url(),
                     m.aliases.join(", "),
@@ -480,8 +480,9 @@ pub fn rules(args: &[String]) -> Result<(), Failure> {
                     m.category,
                     if m.fixable { "yes" } else { "" },
                     m.summary.replace('|', "\\|")
-                );
+                ));
             }
+            print(&table)?;
         }
         other => return Err(Failure::usage(format!("unknown rules format `{other}`"))),
     }

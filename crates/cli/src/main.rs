@@ -84,6 +84,18 @@ impl Failure {
     }
 }
 
+/// Writes `text` to standard output. A reader that went away (`layerlab rules | head`) ends the
+/// output quietly instead of panicking as `println!` does.
+fn print(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::error(format!(
+            "error: cannot write the output: {e}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -94,14 +106,8 @@ fn main() -> ExitCode {
         Some("simulate") => simulate::run(&args[1..]),
         Some("inspect") => inspect::run(&args[1..]),
         Some("diff") => inspect::run_diff(&args[1..]),
-        Some("--version" | "-V") => {
-            println!("layerlab {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
-        Some("--help" | "-h" | "help") => {
-            print!("{USAGE}");
-            Ok(())
-        }
+        Some("--version" | "-V") => print(&format!("layerlab {}\n", env!("CARGO_PKG_VERSION"))),
+        Some("--help" | "-h" | "help") => print(USAGE),
         Some(other) => Err(Failure::usage(format!("unknown command `{other}`"))),
         None => Err(Failure::usage("missing command")),
     };

@@ -5,7 +5,7 @@ use layerlab_syntax::report::ReportDiagnostic;
 use layerlab_syntax::{instructions, parse, LineIndex};
 use serde_json::{json, Value};
 
-use crate::{input, Failure};
+use crate::{input, print, Failure};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Format {
@@ -52,7 +52,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
                     source.name, position.line, position.column, error.message
                 )));
             }
-            println!("{}", buildkit_dump(&parsed.dockerfile));
+            print(&format!("{}\n", buildkit_dump(&parsed.dockerfile)))?;
         }
         Format::Json => {
             let index = LineIndex::new(&source.text);
@@ -75,7 +75,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             });
             let text = serde_json::to_string_pretty(&out)
                 .map_err(|e| Failure::error(format!("error: cannot serialize: {e}")))?;
-            println!("{text}");
+            print(&format!("{text}\n"))?;
         }
     }
     Ok(())

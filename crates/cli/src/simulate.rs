@@ -12,7 +12,7 @@ use layerlab_buildsim::{
     Scenario, Severity, Status,
 };
 
-use crate::{input, Failure};
+use crate::{input, print, Failure};
 
 /// `Change::changed`, `Change::added` or `Change::removed`.
 type MakeChange = fn(&str) -> Change;
@@ -211,13 +211,13 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         Format::Json => {
             let text = serde_json::to_string_pretty(&report)
                 .map_err(|e| Failure::error(format!("error: cannot serialize: {e}")))?;
-            println!("{text}");
+            print(&format!("{text}\n"))?;
         }
         Format::Tty => {
             let color = !args.no_color
                 && std::env::var_os("NO_COLOR").is_none()
                 && std::io::stdout().is_terminal();
-            print!("{}", render(&report, &source.name, color));
+            print(&render(&report, &source.name, color))?;
         }
     }
     if report.has_errors() {

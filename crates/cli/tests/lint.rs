@@ -218,6 +218,25 @@ fn rules_catalogue() {
     assert_eq!(dl4000["fixable"], true);
 }
 
+/// `layerlab rules | head`: a reader that goes away ends the output quietly (no panic).
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    for args in [&["rules", "-f", "markdown"][..], &["--help"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_layerlab"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the catalogue is written: every write fails (EPIPE).
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
 /// `(line, column, message)` of every `InvalidBaseImagePlatform` finding in a JSON report.
 fn base_platform_findings(output: &Output) -> Vec<(u64, u64, String)> {
     json(output)
