@@ -148,7 +148,10 @@ fn report_from_json<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
             f.write_str("a report, or a report as a JSON string")
         }
         fn visit_bytes<E: serde::de::Error>(self, json: &[u8]) -> Result<Report, E> {
-            serde_json::from_slice(json).map_err(E::custom)
+            // Through `from_str`, not `from_slice`: a second reader type would compile the
+            // whole report deserializer twice into the page's wasm (+3 KB gzipped).
+            let json = std::str::from_utf8(json).map_err(E::custom)?;
+            self.visit_str(json)
         }
         fn visit_str<E: serde::de::Error>(self, json: &str) -> Result<Report, E> {
             serde_json::from_str(json).map_err(E::custom)
