@@ -415,10 +415,23 @@ fn finding_summary(
     }
 }
 
-/// The rule's page on this site (`cargo xtask dist` writes `rules/CODE/index.html`).
+/// The rule's page on this site (`cargo xtask dist` writes `rules/CODE/index.html`). The
+/// single-file build, opened from disk, has no pages beside it: it links to the published
+/// ones, the `url` every report gives.
 pub fn rule_page(code: &str) -> String {
+    let from_disk = web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|protocol| protocol == "file:");
+    rule_page_for(code, from_disk)
+}
+
+fn rule_page_for(code: &str, from_disk: bool) -> String {
     let safe: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    format!("rules/{safe}/")
+    if from_disk {
+        format!("https://layerlab.dev/rules/{safe}")
+    } else {
+        format!("rules/{safe}/")
+    }
 }
 
 /// One line of the mirror: coloured tokens, with squiggles over the findings' ranges.
@@ -735,11 +748,15 @@ mod tests {
 
     #[test]
     fn rule_pages_are_relative_and_plain() {
-        assert_eq!(rule_page("DL3020"), "rules/DL3020/");
+        assert_eq!(rule_page_for("DL3020", false), "rules/DL3020/");
         assert_eq!(
-            rule_page("JSONArgsRecommended"),
+            rule_page_for("JSONArgsRecommended", false),
             "rules/JSONArgsRecommended/"
         );
-        assert_eq!(rule_page("../x?y"), "rules/xy/");
+        assert_eq!(rule_page_for("../x?y", false), "rules/xy/");
+        assert_eq!(
+            rule_page_for("DL3020", true),
+            "https://layerlab.dev/rules/DL3020"
+        );
     }
 }
