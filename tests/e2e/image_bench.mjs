@@ -1,7 +1,8 @@
 // Times the image explorer in Chromium (issue 4 §10): for each archive, the time from handing
 // the File to the worker until the layer list is on the page (and the indexing time inside
-// the worker), then the scan: uncompressed tar bytes per second on one core (one worker
-// scans one layer after another), and the worker's wasm memory afterwards.
+// the worker), then the scan: uncompressed tar bytes per second for the whole image (the
+// layers are spread over `scan_workers` workers, each scanning one layer at a time), and the
+// image worker's wasm memory afterwards.
 // The worker is warmed up on a small fixture first, so its start-up is not counted.
 // Usage (after a release build into LAYERLAB_DIST):
 //   node tests/e2e/image_bench.mjs WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]
@@ -46,6 +47,7 @@ try {
       scan_ms: Math.round(ms),
       tar_mb: +(bytes / 1e6).toFixed(1),
       tar_mb_per_s: +(bytes / 1e6 / (ms / 1000)).toFixed(1),
+      scan_workers: Number(await speed.getAttribute("data-workers")),
       worker_memory_mb: +(Number(await speed.getAttribute("data-memory-bytes")) / 1e6).toFixed(1),
     };
   };

@@ -2,6 +2,8 @@
 // shared fixture archives through the file input and checks the layer list, the digest
 // statuses, dive's efficiency, a setuid finding, the text viewer and a diff of two images.
 // The image worker must start only when an image is opened, and nothing may leave the page.
+// Its layers are scanned by several scan workers (copies of the image worker), with the same
+// result as when the image worker scans them alone (scan workers that cannot start).
 // Fixtures: $LAYERLAB_SHARED/fixtures/images, else ../shared/fixtures/images beside the repo.
 //   cd tests/e2e && LAYERLAB_DIST=../../dist node --test image_explorer.test.mjs
 import { test } from "node:test";
@@ -9,7 +11,8 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { withBrowser } from "./harness.mjs";
+import { DIST, withBrowser } from "./harness.mjs";
+import { serve } from "./server.mjs";
 
 const SHARED = process.env.LAYERLAB_SHARED ?? fileURLToPath(new URL("../../../shared", import.meta.url));
 const IMAGES = join(SHARED, "fixtures", "images");
@@ -126,10 +129,85 @@ test("every shared fixture archive opens with its layers and a known file", { ti
       await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
       const layers = await page.locator('[data-testid="layer-row"]').count();
       assert.equal(layers, image.layer_count, `${name}: layer rows`);
+      const workers = Number(await page.getByTestId("scan-speed").getAttribute("data-workers"));
+      assert.ok(workers > 1, `${name}: its layers are scanned by ${workers} workers`);
       await page.getByTestId("file-filter").fill("passwd");
       assert.deepEqual(await attr(page, '[data-testid="file-row"]', "data-path"), ["etc/passwd"], `${name}: a known file`);
       await page.close();
     }
     guard.check();
   }, NO_SERVICE_WORKER);
+});
+
+/** What the explorer shows of one analysed image, for comparing two runs. */
+async function analysed(page) {
+  const texts = (testid) => page.$$eval(`[data-testid="${testid}"]`, (rows) => rows.map((row) => row.textContent));
+  const result = {
+    layers: await texts("layer-row"),
+    digestStatuses: await attr(page, '[data-testid="layer-row"]', "data-digest-status"),
+    efficiency: await page.getByTestId("dive-efficiency").getAttribute("data-value"),
+    reclaimable: await page.getByTestId("reclaimable").textContent(),
+    findings: (await texts("finding")).sort(),
+    packages: (await texts("package")).sort(),
+    tree: await attr(page, '[data-testid="file-row"]', "data-path"),
+    tarBytes: await page.getByTestId("scan-speed").getAttribute("data-tar-bytes"),
+  };
+  await page.getByTestId("file-filter").fill("passwd");
+  result.passwd = await attr(page, '[data-testid="file-row"]', "data-path");
+  await page.getByTestId("file-filter").fill("");
+  return result;
+}
+
+async function openAndAnalyse(page, server, path) {
+  await page.goto(`${server.url}#/image`);
+  await page.getByTestId("image-input").setInputFiles(path);
+  await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
+  const speed = page.getByTestId("scan-speed");
+  return {
+    workers: Number(await speed.getAttribute("data-workers")),
+    summary: await speed.textContent(),
+    ...(await analysed(page)),
+  };
+}
+
+test("several scan workers read the layers, with the same result as the image worker alone", { timeout: 240_000 }, async () => {
+  const name = "demo.oci.tar";
+  const path = fixture(name);
+  const expected = JSON.parse(readFileSync(join(IMAGES, `${name}.expected.json`), "utf8"));
+  const image = expected.images.find((i) => i.architecture === "amd64") ?? expected.images[0];
+  assert.ok(image.layer_count >= 2, `${name} has several layers`);
+
+  // Several workers: even where Chromium reports two cores there are two (scan_pool.rs).
+  let parallel;
+  await withBrowser(async ({ server, page, guard }) => {
+    parallel = await openAndAnalyse(page, server, path);
+    const loaders = server.requests.filter((p) => p === "/image_worker_loader.js").length;
+    assert.ok(loaders >= 3, `the image worker and its scan workers, all from one script: ${server.requests}`);
+    guard.check();
+  }, NO_SERVICE_WORKER);
+  assert.ok(parallel.workers > 1, `scanned by ${parallel.workers} workers: ${parallel.summary}`);
+  assert.match(parallel.summary, new RegExp(`by ${parallel.workers} workers`));
+
+  // Scan workers that cannot start (their script is refused): the image worker scans every
+  // layer itself, as it did before there were scan workers.
+  const refusing = await serve(DIST, {
+    refuse: (p, requests) => p === "/image_worker_loader.js" && requests.filter((r) => r === p).length > 1,
+  });
+  let alone;
+  await withBrowser(async ({ page, guard }) => {
+    alone = await openAndAnalyse(page, refusing, path);
+    // The refused scripts show as failed requests (HTTP 404, or net::ERR_FAILED for a worker).
+    guard.check({ allowFailed: (f) => f.includes("/image_worker_loader.js:") });
+  }, { ...NO_SERVICE_WORKER, server: refusing });
+  assert.equal(alone.workers, 1, alone.summary);
+  assert.match(alone.summary, /by 1 worker;/);
+
+  // The same analysis either way, and the one the fixture's oracle expects.
+  const { workers: _a, summary: _b, ...parallelResult } = parallel;
+  const { workers: _c, summary: _d, ...aloneResult } = alone;
+  assert.deepEqual(parallelResult, aloneResult);
+  assert.equal(parallel.layers.length, image.layer_count);
+  assert.deepEqual(parallel.digestStatuses, Array(image.layer_count).fill("ok"));
+  assert.deepEqual(parallel.passwd, ["etc/passwd"]);
+  assert.match(parallel.efficiency, /^0\.4348916562431/);
 });

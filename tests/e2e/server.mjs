@@ -16,13 +16,20 @@ const TYPES = {
   ".png": "image/png",
 };
 
-/** Starts serving `root`; resolves to `{ url, requests, close }`. */
-export async function serve(root) {
+/** Starts serving `root`; resolves to `{ url, requests, close }`. `refuse(path, requests)`
+ *  (optional) answers 404 to a request it returns true for (`requests`: the paths asked so
+ *  far, this one included), to test what happens when a file cannot be loaded. */
+export async function serve(root, { refuse = () => false } = {}) {
   const base = normalize(root + sep);
   const requests = [];
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
     requests.push(path);
+    if (refuse(path, requests)) {
+      response.writeHead(404, { "content-type": "text/plain" });
+      response.end("refused by the test");
+      return;
+    }
     const file = normalize(join(base, path.endsWith("/") ? path + "index.html" : path));
     try {
       if (!file.startsWith(base) || !(await stat(file)).isFile()) throw new Error("not a file");

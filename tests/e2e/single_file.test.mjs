@@ -63,6 +63,11 @@ test("the single HTML file works from disk and requests nothing", { timeout: 240
       await page.getByTestId("image-input").setInputFiles(DEMO_IMAGE);
       await page.waitForSelector('[data-testid="layer-row"]', { timeout: 60_000 });
       assert.ok(await page.getByTestId("layer-row").count() >= 1, "the demo image's layers");
+      // Its layers scanned by scan workers the image worker starts from a Blob URL it makes
+      // of its own script (the page hands it over: the page's Blob URLs cannot be used there).
+      await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
+      const scanWorkers = Number(await page.getByTestId("scan-speed").getAttribute("data-workers"));
+      assert.ok(scanWorkers > 1, `scanned by ${scanWorkers} workers`);
     } else {
       console.warn(`\n*** single_file.test.mjs: ${DEMO_IMAGE} is missing: the image worker was not tried ***\n`);
     }

@@ -9,7 +9,11 @@
 //!   editor's parser, and the on-demand cache simulator and image workers): its glue and its
 //!   wasm (base64) as non-executed data blocks. The starter replaces `Worker` so that
 //!   `new Worker("./NAME_loader.js")` — what the app runs — starts the same code from a Blob
-//!   URL, built from those blocks the first time that worker is asked for.
+//!   URL, built from those blocks the first time that worker is asked for. Each such worker
+//!   is also handed its own script as a `Blob` (`self.layerlabScript`): a Blob URL the page
+//!   made cannot start a worker from inside a worker of a `file://` page (each has its own
+//!   opaque origin), but one the worker makes itself can — that is how the image worker
+//!   starts its scan workers here.
 //!
 //! The page has its own Content-Security-Policy: no network at all (`default-src 'none'`,
 //! nothing for `connect-src`), the inline script and styles allowed by their SHA-256 hashes
@@ -211,12 +215,21 @@ fn starter_script(workers: &[WorkerFiles]) -> String {
     return bytes;
   }};
   const workerIndex = {{ {loaders} }};
+  // In a worker (the image view's script runs in the page), keeps the first message if it
+  // is the worker's own script (sent by `Worker` below).
+  const takeScript = `if (typeof WorkerGlobalScope !== "undefined") self.addEventListener("message", function take(event) {{
+  if (event.data && event.data.layerlabScript instanceof Blob) {{
+    self.layerlabScript = event.data.layerlabScript;
+    event.stopImmediatePropagation();
+  }}
+  self.removeEventListener("message", take);
+}});\n`;
   // Read now: the app renders into <body> and replaces these blocks.
   const workerBlobs = Object.values(workerIndex).map((index) => {{
     const glue = document.getElementById(`layerlab-worker-glue-${{index}}`).textContent;
     const wasm = document.getElementById(`layerlab-worker-wasm-${{index}}`).textContent;
     const start = `\nwasm_bindgen({{ module_or_path: Uint8Array.from(atob("${{wasm}}"), (c) => c.charCodeAt(0)) }});\n`;
-    return new Blob([glue, start], {{ type: "text/javascript" }});
+    return new Blob([takeScript, glue, start], {{ type: "text/javascript" }});
   }});
   const blobUrls = new Map();
   const blobUrlOf = (index) => {{
@@ -233,6 +246,8 @@ fn starter_script(workers: &[WorkerFiles]) -> String {
     constructor(url, options) {{
       const index = workerIndex[String(url)];
       super(index === undefined ? url : blobUrlOf(index), options);
+      // Its first message: its own script, so it can start copies of itself.
+      if (index !== undefined) this.postMessage({{ layerlabScript: workerBlobs[index] }});
     }}
   }};
   const appWasm = bytesOf("layerlab-wasm-app");

@@ -317,10 +317,23 @@ pub fn scan_job<S: ReadAt + ?Sized>(
     options: &ScanOptions,
     progress: &mut dyn FnMut(usize, u64, u64),
 ) -> LayerScan {
-    let Some((offset, size)) = job.region else {
+    let Some(region) = job.region else {
         return LayerScan::default();
     };
-    let mut report = |done| progress(job.index, done, size);
+    scan_region(source, job.index, region, options, progress)
+}
+
+/// Scans the layer blob at `(offset, size)` of a random-access archive, reporting progress
+/// as layer `layer`: all a worker needs of a [`LayerJob`] (see `web/src/bin/image_worker`),
+/// no plan.
+pub fn scan_region<S: ReadAt + ?Sized>(
+    source: &S,
+    layer: usize,
+    (offset, size): (u64, u64),
+    options: &ScanOptions,
+    progress: &mut dyn FnMut(usize, u64, u64),
+) -> LayerScan {
+    let mut report = |done| progress(layer, done, size);
     scan::scan_layer(
         Window::new(source, offset, size),
         size,

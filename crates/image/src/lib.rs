@@ -19,6 +19,7 @@ pub mod packages;
 mod path_tree;
 pub mod report;
 pub mod scan;
+pub mod scan_codec;
 pub mod secrets;
 pub mod source;
 pub mod tar;

@@ -14,6 +14,15 @@ const START: [bool; 256] = {
     table
 };
 
+/// Every kind [`token_kind`] names.
+pub const TOKEN_KINDS: &[&str] = &[
+    "private-key",
+    "aws-access-key-id",
+    "aws-secret-access-key",
+    "github-token",
+    "slack-token",
+];
+
 /// The kind of the first secret-looking token in `content`, if any:
 /// - `private-key`: a PEM header `-----BEGIN … PRIVATE KEY…-----` (RSA, EC, OPENSSH,
 ///   ENCRYPTED, PGP …);
@@ -197,6 +206,7 @@ mod tests {
             (b"SLACK=xoxb-1234567890-abcdef", "slack-token"),
         ];
         for (content, kind) in cases {
+            assert!(TOKEN_KINDS.contains(&kind), "{kind} is listed");
             assert_eq!(
                 token_kind(content),
                 Some(kind),

@@ -294,10 +294,12 @@ fn ImageSummary(props: &ImageSummaryProps) -> Html {
                 if image.report.is_some() {
                     <span data-testid="scan-speed" data-ms={format!("{:.1}", image.scan_ms)}
                         data-tar-bytes={format!("{:.0}", image.tar_bytes)}
-                        data-memory-bytes={format!("{:.0}", image.memory_bytes)}>
-                        { format!("scanned {} of tar in {:.0} ms ({}); worker memory {}",
+                        data-memory-bytes={format!("{:.0}", image.memory_bytes)}
+                        data-workers={image.workers.to_string()}>
+                        { format!("scanned {} of tar in {:.0} ms ({}) by {}; worker memory {}",
                             format::bytes(image.tar_bytes), image.scan_ms,
-                            speed(image.tar_bytes, image.scan_ms), format::bytes(image.memory_bytes)) }
+                            speed(image.tar_bytes, image.scan_ms), workers(image.workers),
+                            format::bytes(image.memory_bytes)) }
                     </span>
                 } else if image.error.is_none() {
                     <span class="busy" role="status">{ if image.plan.is_some() { "Reading layers…" } else { "Indexing…" } }</span>
@@ -307,6 +309,14 @@ fn ImageSummary(props: &ImageSummaryProps) -> Html {
                 <p class="alert" role="alert">{ error.clone() }</p>
             }
         </section>
+    }
+}
+
+fn workers(count: u32) -> String {
+    if count == 1 {
+        "1 worker".to_owned()
+    } else {
+        format!("{count} workers")
     }
 }
 

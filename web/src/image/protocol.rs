@@ -6,9 +6,16 @@
 //! worker serialises the core's own `Report` and `ImageDiff` into it; the page reads them into
 //! the mirrors below, which keep only what the explorer shows (`tests::report_contract`
 //! checks that the two agree).
+//!
+//! Between the image worker and its scan workers (copies of itself, see
+//! `super::scan_pool`): [`encode_scan`] (the `File` and one layer), answered by `Ready` and
+//! `Progress` messages as above and [`encode_scanned`] (the `LayerScan`'s bytes in a
+//! transferred `ArrayBuffer`), read with [`decode_helper_reply`].
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
+
+pub use super::scan_pool::ScanJob;
 
 /// The image worker's loader script (public/image_worker_loader.js). The worker is started
 /// only when the user opens an image, so none of its files are part of the first load.
@@ -51,9 +58,103 @@ pub fn encode_open(slot: Slot, file: &web_sys::File) -> Result<JsValue, Protocol
     Ok(message.into())
 }
 
+/// Image worker → scan worker: scan `job` of `file`, posting progress as image `slot`.
+pub fn encode_scan(
+    slot: Slot,
+    job: &ScanJob,
+    file: &web_sys::File,
+) -> Result<JsValue, ProtocolError> {
+    let message = js_sys::Object::new();
+    set(&message, "kind", &JsValue::from_str("scan"))?;
+    set(&message, "slot", &JsValue::from(slot))?;
+    set(&message, "file", file.as_ref())?;
+    set(&message, "layer", &JsValue::from(job.layer as f64))?;
+    set(&message, "offset", &JsValue::from(job.offset as f64))?;
+    set(&message, "size", &JsValue::from(job.size as f64))?;
+    Ok(message.into())
+}
+
+/// Scan worker → image worker: the encoded `LayerScan` of `layer`. Returns the message and
+/// the list of objects to transfer with it (its buffer: moved, not copied).
+pub fn encode_scanned(
+    layer: usize,
+    bytes: &[u8],
+) -> Result<(JsValue, js_sys::Array), ProtocolError> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let buffer = array.buffer();
+    let message = js_sys::Object::new();
+    set(&message, "kind", &JsValue::from_str("scanned"))?;
+    set(&message, "layer", &JsValue::from(layer as f64))?;
+    set(&message, "bytes", &buffer)?;
+    Ok((message.into(), js_sys::Array::of1(&buffer)))
+}
+
+/// What a scan worker said.
+#[derive(Debug, PartialEq)]
+pub enum HelperReply {
+    /// It listens (the worker's `Ready`).
+    Ready,
+    /// Progress of its layer: an [`ImageMessage::Progress`], passed on to the page as it is.
+    Progress,
+    Scanned {
+        layer: usize,
+        bytes: Vec<u8>,
+    },
+    Failed {
+        message: String,
+    },
+    /// Anything else (a message this build does not know).
+    Unknown,
+}
+
+pub fn decode_helper_reply(data: &JsValue) -> HelperReply {
+    let get = |key: &str| js_sys::Reflect::get(data, &JsValue::from_str(key)).ok();
+    match get("kind").and_then(|kind| kind.as_string()).as_deref() {
+        Some("ready") => HelperReply::Ready,
+        Some("progress") => HelperReply::Progress,
+        Some("failed") => HelperReply::Failed {
+            message: get("message")
+                .and_then(|message| message.as_string())
+                .unwrap_or_default(),
+        },
+        Some("scanned") => {
+            let layer = get("layer").and_then(|layer| layer.as_f64());
+            let buffer =
+                get("bytes").and_then(|bytes| bytes.dyn_into::<js_sys::ArrayBuffer>().ok());
+            match (layer, buffer) {
+                (Some(layer), Some(buffer)) if layer >= 0.0 && layer.fract() == 0.0 => {
+                    HelperReply::Scanned {
+                        layer: layer as usize,
+                        bytes: js_sys::Uint8Array::new(&buffer).to_vec(),
+                    }
+                }
+                _ => HelperReply::Failed {
+                    message: "a scan came back without its layer or bytes".to_owned(),
+                },
+            }
+        }
+        _ => HelperReply::Unknown,
+    }
+}
+
+fn set(object: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), ProtocolError> {
+    js_sys::Reflect::set(object, &JsValue::from_str(key), value)
+        .map(|_| ())
+        .map_err(|_| ProtocolError(format!("cannot build a message ({key})")))
+}
+
 /// What the worker was asked.
 pub enum ImageRequest {
-    Open { slot: Slot, file: web_sys::File },
+    Open {
+        slot: Slot,
+        file: web_sys::File,
+    },
+    /// Only scan workers get this (from the image worker that started them).
+    Scan {
+        slot: Slot,
+        job: ScanJob,
+        file: web_sys::File,
+    },
     Command(ImageCommand),
 }
 
@@ -61,6 +162,29 @@ pub fn decode_request(data: JsValue) -> Result<ImageRequest, ProtocolError> {
     let kind = js_sys::Reflect::get(&data, &JsValue::from_str("kind"))
         .ok()
         .and_then(|kind| kind.as_string());
+    if kind.as_deref() == Some("scan") {
+        let number = |key: &str| {
+            js_sys::Reflect::get(&data, &JsValue::from_str(key))
+                .ok()
+                .and_then(|value| value.as_f64())
+                .filter(|value| *value >= 0.0 && value.fract() == 0.0)
+                .ok_or_else(|| ProtocolError(format!("scan: no {key}")))
+        };
+        let slot = number("slot")?;
+        let file = js_sys::Reflect::get(&data, &JsValue::from_str("file"))
+            .ok()
+            .and_then(|file| file.dyn_into::<web_sys::File>().ok())
+            .ok_or_else(|| ProtocolError("scan: no file".to_owned()))?;
+        return Ok(ImageRequest::Scan {
+            slot: (slot as u32 & 1) as Slot,
+            job: ScanJob {
+                layer: number("layer")? as usize,
+                offset: number("offset")? as u64,
+                size: number("size")? as u64,
+            },
+            file,
+        });
+    }
     if kind.as_deref() == Some("open") {
         let slot = js_sys::Reflect::get(&data, &JsValue::from_str("slot"))
             .ok()
@@ -115,6 +239,9 @@ pub enum ImageMessage<R = ReportView, D = DiffView> {
         tar_bytes: f64,
         /// The worker's wasm memory after the analysis (it only grows).
         memory_bytes: f64,
+        /// Workers that scanned layers: the image worker's scan workers, and the image worker
+        /// itself when it scanned any (1 when it scanned them all).
+        workers: u32,
     },
     Content(EntryText),
     Diffed {

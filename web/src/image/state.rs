@@ -49,6 +49,8 @@ pub struct ImageState {
     pub scan_ms: f64,
     pub tar_bytes: f64,
     pub memory_bytes: f64,
+    /// Workers that scanned the layers.
+    pub workers: u32,
     pub error: Option<String>,
 }
 
@@ -67,6 +69,7 @@ impl ImageState {
             scan_ms: 0.0,
             tar_bytes: 0.0,
             memory_bytes: 0.0,
+            workers: 0,
             error: None,
         }
     }
@@ -183,6 +186,7 @@ impl Explorer {
                 scan_ms,
                 tar_bytes,
                 memory_bytes,
+                workers,
             } => {
                 if let Some(image) = self.image(slot) {
                     for progress in &mut image.progress {
@@ -193,6 +197,7 @@ impl Explorer {
                     image.scan_ms = scan_ms;
                     image.tar_bytes = tar_bytes;
                     image.memory_bytes = memory_bytes;
+                    image.workers = workers;
                 }
             }
             ImageMessage::Content(content) => {

@@ -4,20 +4,23 @@
 //!
 //! For each `open` it reads the posted `File` in slices (never the whole file): first the
 //! plan — the layer list, with no layer decompressed — then every layer once, with progress,
-//! then the report and the file listing. It keeps the analysis of up to two images, for the
-//! text viewer (which re-reads one layer up to one entry) and the diff.
+//! then the report and the file listing. The layers are scanned by scan workers, copies of
+//! this worker that it starts and feeds one layer at a time (`coordinator.rs`); a copy is told
+//! by its first message, a `scan`, that it is one. It keeps the analysis of up to two images,
+//! for the text viewer (which re-reads one layer up to one entry) and the diff.
 
+mod coordinator;
 mod file_source;
 
 use std::cell::RefCell;
 
 use layerlab_image::diff::{self, ImageDiff, Side};
 use layerlab_image::entry_content::read_entry_content;
-use layerlab_image::inspect::{self, Plan};
+use layerlab_image::inspect::Plan;
 use layerlab_image::merge::{Change, Merged};
 use layerlab_image::model::LayerEntries;
-use layerlab_image::report::{self, Analysis, Report};
-use layerlab_image::scan::{LayerScan, ScanOptions};
+use layerlab_image::report::{Analysis, Report};
+use layerlab_image::scan::LayerScan;
 use layerlab_web::image::protocol::{
     self, DiffTotals, EntryText, FileListing, FileRecord, ImageCommand, ImageMessage, ImageRequest,
     Mark, PlanView, PlannedLayer, ProblemView, Slot, DIFF_ROWS, VIEWER_MAX_BYTES,
@@ -29,9 +32,6 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 use file_source::FileSource;
 
 type Outgoing<'a> = ImageMessage<&'a Report, &'a ImageDiff>;
-
-/// Progress is posted at most once per this many compressed bytes of a layer.
-const PROGRESS_STEP: u64 = 4 << 20;
 
 /// One analysed image.
 struct Loaded {
@@ -59,7 +59,10 @@ fn main() {
 
 fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
     match protocol::decode_request(data) {
-        Ok(ImageRequest::Open { slot, file }) => open(scope, slot, file),
+        Ok(ImageRequest::Open { slot, file }) => coordinator::open(slot, file),
+        Ok(ImageRequest::Scan { slot, job, file }) => {
+            coordinator::scan_for_coordinator(slot, job, file);
+        }
         Ok(ImageRequest::Command(ImageCommand::ReadEntry {
             slot,
             request,
@@ -80,77 +83,6 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
 
 fn failed(scope: &DedicatedWorkerGlobalScope, slot: Option<Slot>, message: String) {
     post(scope, &Outgoing::Failed { slot, message });
-}
-
-fn open(scope: &DedicatedWorkerGlobalScope, slot: Slot, file: File) {
-    // A new image replaces the old one in its slot; free it before reading the new one.
-    IMAGES.with(|images| images.borrow_mut()[usize::from(slot & 1)] = None);
-    let source = match FileSource::new(file.clone().into()) {
-        Ok(source) => source,
-        Err(error) => return failed(scope, Some(slot), format!("cannot read the file: {error}")),
-    };
-    let started = now(scope);
-    let plan = match inspect::plan(&source, None) {
-        Ok(plan) => plan,
-        Err(error) => return failed(scope, Some(slot), error.to_string()),
-    };
-    post(
-        scope,
-        &Outgoing::Planned {
-            slot,
-            plan: plan_view(&plan),
-            elapsed_ms: now(scope) - started,
-        },
-    );
-
-    let scan_started = now(scope);
-    let options = ScanOptions {
-        // Fingerprints let the diff tell rebuilt-but-identical files from changed ones.
-        content_hashes: true,
-        ..ScanOptions::default()
-    };
-    let mut last_posted: Vec<u64> = vec![0; plan.layers.len()];
-    let mut progress = |layer: usize, done: u64, total: u64| {
-        let Some(last) = last_posted.get_mut(layer) else {
-            return;
-        };
-        if done >= last.saturating_add(PROGRESS_STEP) || (done >= total && *last < total) {
-            *last = done;
-            post(
-                scope,
-                &Outgoing::Progress {
-                    slot,
-                    layer: layer as u32,
-                    done: done as f64,
-                    total: total as f64,
-                },
-            );
-        }
-    };
-    let scans = plan.scan(&source, &options, &mut progress);
-    let scan_ms = now(scope) - scan_started;
-    let tar_bytes: u64 = scans.iter().flatten().map(|scan| scan.tar_size).sum();
-    let analysis = report::analyze(&plan, &scans);
-    let files = listing(&plan, &scans, &analysis.merged);
-    post(
-        scope,
-        &Outgoing::Analyzed {
-            slot,
-            report: &analysis.report,
-            files,
-            scan_ms,
-            tar_bytes: tar_bytes as f64,
-            memory_bytes: wasm_memory_bytes(),
-        },
-    );
-    IMAGES.with(|images| {
-        images.borrow_mut()[usize::from(slot & 1)] = Some(Loaded {
-            file,
-            plan,
-            scans,
-            analysis,
-        });
-    });
 }
 
 fn plan_view(plan: &Plan) -> PlanView {
