@@ -5,22 +5,9 @@
 //   cd tests/e2e && LAYERLAB_DIST=/path/to/dist node --test editor.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
-
-const DIST = process.env.LAYERLAB_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url));
-const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
+import { ARGS, CHROMIUM, DIST } from "./harness.mjs";
 
 let server;
 let browser;

@@ -4,15 +4,14 @@
 // nothing is logged as an error (a CSP violation, a panic or a failed load shows up there).
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, sep } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
 
 export const DIST = process.env.LAYERLAB_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url));
-const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
+export const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
+// No sandbox (we run as root in CI), and none of Chromium's own calls home: this machine's
+// network is closed, and the tests assert that the page talks to nobody but its server.
+export const ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -89,46 +88,10 @@ export async function assertCsp(page) {
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
 }
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-};
-
 /** Like server.mjs, plus a switch that makes the network fail: while `unplugged`, every
  *  connection is cut before an answer (as when the machine goes offline), and counted. */
 export async function serveUnpluggable(root) {
-  const base = normalize(root + sep);
-  const state = { requests: [], refused: [], unplugged: false };
-  const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
-    if (state.unplugged) {
-      state.refused.push(path);
-      request.socket.destroy();
-      return;
-    }
-    state.requests.push(path);
-    const file = normalize(join(base, path.endsWith("/") ? path + "index.html" : path));
-    try {
-      if (!file.startsWith(base) || !(await stat(file)).isFile()) throw new Error("not a file");
-      const body = await readFile(file);
-      response.writeHead(200, {
-        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-        "cache-control": "no-store",
-      });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { "content-type": "text/plain" });
-      response.end("not found");
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  state.url = `http://127.0.0.1:${server.address().port}/`;
-  state.close = () => {
-    server.closeAllConnections();
-    return new Promise((resolve) => server.close(resolve));
-  };
-  return state;
+  const state = { refused: [], unplugged: false };
+  const cut = (path) => state.unplugged && state.refused.push(path) > 0;
+  return Object.assign(state, await serve(root, { cut }));
 }

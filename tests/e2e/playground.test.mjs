@@ -5,36 +5,14 @@
 // where things are; LAYERLAB_E2E_SCREENSHOT=path.png saves a picture of the final page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
-
-const DIST = process.env.LAYERLAB_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url));
-const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
-// No sandbox (we run as root in CI), and none of Chromium's own calls home: this machine's
-// network is closed, and the test asserts that the page talks to nobody but its server.
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
+import { ARGS, CHROMIUM, DIST, parsed, rowTexts } from "./harness.mjs";
 
 const BROKEN = `FROM alpine:3.20 AS build
 RUN echo hi
 ONBUILD ONBUILD RUN x
 COPY onlyone`;
-
-const rowTexts = (page, testid) =>
-  page.$$eval(`[data-testid="${testid}"]`, (rows) => rows.map((row) => row.textContent));
-
-/** Waits until the shown report belongs to the text in the editor. */
-const parsed = (page) =>
-  page.waitForSelector('[data-testid="status"][data-state="idle"]', { timeout: 30_000 });
 
 test("edits are parsed in the worker and shown as outline and problems", { timeout: 180_000 }, async () => {
   const server = await serve(DIST);

@@ -5,17 +5,13 @@
 //   cd tests/e2e && npm ci && node --test rule_pages.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { mkdtemp, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
+import { ARGS, CHROMIUM, DIST } from "./harness.mjs";
 
-const DIST = process.env.LAYERLAB_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url));
-const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 test("rule pages open from the catalogue and directly, from a sub-folder too", { timeout: 120_000 }, async () => {
   // Serve the site one folder down, as a host serving it at a path would.

@@ -18,12 +18,18 @@ const TYPES = {
 
 /** Starts serving `root`; resolves to `{ url, requests, close }`. `refuse(path, requests)`
  *  (optional) answers 404 to a request it returns true for (`requests`: the paths asked so
- *  far, this one included), to test what happens when a file cannot be loaded. */
-export async function serve(root, { refuse = () => false } = {}) {
+ *  far, this one included), to test what happens when a file cannot be loaded. `cut(path)`
+ *  (optional) drops the connection without an answer, as when the network is gone; cut
+ *  requests are not counted in `requests`. */
+export async function serve(root, { refuse = () => false, cut = () => false } = {}) {
   const base = normalize(root + sep);
   const requests = [];
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
+    if (cut(path)) {
+      request.socket.destroy();
+      return;
+    }
     requests.push(path);
     if (refuse(path, requests)) {
       response.writeHead(404, { "content-type": "text/plain" });
@@ -52,6 +58,9 @@ export async function serve(root, { refuse = () => false } = {}) {
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
   };
 }

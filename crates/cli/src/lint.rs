@@ -360,7 +360,13 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            // A thread that panicked lost the files it held: say so rather than report less.
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    let lost = "error: a lint thread stopped early (a layerlab bug)";
+                    vec![(usize::MAX, Err(Failure::error(lost)))]
+                })
+            })
             .collect()
     });
     linted.sort_unstable_by_key(|(index, _)| *index);

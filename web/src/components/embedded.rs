@@ -4,21 +4,16 @@
 //! payload in the hash (`?embed#/?s=…`, as the Share button makes it); `public/embed.js` (the
 //! `<layerlab-playground>` element) writes such a URL from the element's text.
 
-use std::rc::Rc;
-
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::components::diagnostics::Diagnostics;
-use crate::components::editor::{self, Editor, Marks};
+use crate::components::editor::Editor;
+use crate::components::report_wiring::{use_report_wiring, ReportWiring};
 use crate::components::status::Status;
-use crate::components::Selection;
-use crate::fixes;
 use crate::hooks::use_parser;
-use crate::marks::LineMarks;
 use crate::sample::SAMPLE_DOCKERFILE;
 use crate::share::{self, Restored, Shared};
-use crate::text::{line_range, utf16_offset, Utf16Range};
 
 /// Quiet time after the last keystroke before the text goes to the parser (as the playground).
 const DEBOUNCE_MS: u32 = 100;
@@ -101,42 +96,15 @@ pub fn EmbeddedPlayground() -> Html {
         })
     };
 
-    let on_select = {
-        let editor_ref = editor_ref.clone();
-        use_callback((), move |selection: Selection, _| {
-            if let Some(text) = editor::text(&editor_ref) {
-                let (range, line) = resolve(&text, selection);
-                editor::select(&editor_ref, range, line);
-            }
-        })
-    };
-
     let state = parser.state();
     let parsed = state.parsed.as_ref();
-    let report = parsed.map(|p| Rc::clone(&p.report));
-    let up_to_date = parsed.is_some_and(|p| *p.text == **text);
-    let marks = use_memo(ReportIdentity(report.clone()), |key| {
-        Marks(Rc::new(LineMarks::new(key.0.clone())))
-    });
-
-    let on_fix = {
-        let (editor_ref, on_input) = (editor_ref.clone(), on_input.clone());
-        use_callback(state.parsed.clone(), move |index: usize, parsed| {
-            let Some(parsed) = parsed else { return };
-            if editor::text(&editor_ref).as_deref() != Some(&*parsed.text) {
-                return;
-            }
-            let fix = parsed
-                .report
-                .diagnostics
-                .get(index)
-                .and_then(|d| d.fix.as_ref());
-            if let Some(replacement) = fix.and_then(|fix| fixes::replacement(&parsed.text, fix)) {
-                editor::replace(&editor_ref, replacement.range, &replacement.text, &on_input);
-            }
-        })
-    };
-
+    let ReportWiring {
+        report,
+        up_to_date,
+        marks,
+        on_select,
+        on_fix,
+    } = use_report_wiring(state, &text, &editor_ref, &on_input);
     // Opens the full app in a new tab with the Dockerfile as it is now (and the link's
     // lint settings).
     let open_in_app = {
@@ -188,35 +156,12 @@ pub fn EmbeddedPlayground() -> Html {
             }
             <section class="embedded-editor" aria-label="Editor">
                 <Editor value={(*text).clone()} {on_input} node_ref={editor_ref}
-                        marks={(*marks).clone()} on_fix={on_fix.clone()} can_fix={up_to_date} />
+                        marks={marks} on_fix={on_fix.clone()} can_fix={up_to_date} />
             </section>
             <section class="embedded-problems" aria-label="Problems">
                 <Diagnostics {report} {on_select} {on_fix} can_fix={up_to_date} />
             </section>
         </div>
-    }
-}
-
-/// A report as a memo key: by identity (each report from the worker is new).
-struct ReportIdentity(Option<Rc<crate::protocol::Report>>);
-
-impl PartialEq for ReportIdentity {
-    fn eq(&self, other: &Self) -> bool {
-        crate::components::same_report(&self.0, &other.0)
-    }
-}
-
-/// The UTF-16 range to select and the line to scroll to.
-fn resolve(text: &str, selection: Selection) -> (Utf16Range, u32) {
-    match selection {
-        Selection::Lines { first, last } => (line_range(text, first, last), first),
-        Selection::Range { start, end } => {
-            let range = Utf16Range {
-                start: utf16_offset(text, start.line, start.utf16_column),
-                end: utf16_offset(text, end.line, end.utf16_column),
-            };
-            (range, start.line)
-        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod image_view_host;
 pub mod outline;
 pub mod panel;
 pub mod playground;
+pub mod report_wiring;
 pub mod rule_settings;
 pub mod status;
 pub mod theme_toggle;
