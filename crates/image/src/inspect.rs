@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::archive::{Archive, MAX_JSON_BYTES};
 use crate::compress::sha256_digest;
 use crate::layout::{self, Candidate, Check, Format, LayerRef, Layout, Platform};
-use crate::scan::{self, LayerScan, ScanOptions};
+use crate::scan::{self, LayerScan, ScanAwaitingDigest, ScanOptions};
 use crate::source::{ReadAt, Window};
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -340,4 +340,24 @@ pub fn scan_region<S: ReadAt + ?Sized>(
         options,
         &mut report,
     )
+}
+
+/// [`scan_region`] without the blob digest, which [`digest_region`] computes for the same
+/// region, typically on another thread. `progress` hears the bytes read.
+pub fn scan_region_awaiting_digest<S: ReadAt + ?Sized>(
+    source: &S,
+    (offset, size): (u64, u64),
+    options: &ScanOptions,
+    progress: &mut dyn FnMut(u64),
+) -> ScanAwaitingDigest {
+    scan::scan_layer_awaiting_digest(Window::new(source, offset, size), size, options, progress)
+}
+
+/// `sha256:…` and size of the blob at `(offset, size)`; `progress` hears the bytes hashed.
+pub fn digest_region<S: ReadAt + ?Sized>(
+    source: &S,
+    (offset, size): (u64, u64),
+    progress: &mut dyn FnMut(u64),
+) -> Result<(String, u64), Problem> {
+    scan::digest_blob(Window::new(source, offset, size), progress)
 }

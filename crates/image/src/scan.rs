@@ -75,15 +75,97 @@ pub fn scan_layer(
     options: &ScanOptions,
     progress: &mut dyn FnMut(u64),
 ) -> LayerScan {
+    let (awaiting, blob_digest) = scan_blob(blob, compressed_size, options, true, progress);
+    match blob_digest {
+        Some(digest) => {
+            let size = awaiting.scan.blob_size;
+            awaiting.with_blob_digest(Ok((digest, size)))
+        }
+        None => awaiting.scan,
+    }
+}
+
+/// A layer scanned with its blob digest left out, so that another thread can hash the stored
+/// bytes ([`digest_blob`]) while this one decompresses and parses them: on a CPU without SHA
+/// instructions hashing is most of the work, and an uncompressed layer needs nothing else.
+#[derive(Debug)]
+pub struct ScanAwaitingDigest {
+    scan: LayerScan,
+    /// The uncompressed stream was read to its end without error.
+    stream_ok: bool,
+}
+
+/// Like [`scan_layer`], without hashing the blob as stored (the diff_id of a compressed
+/// layer is still computed here).
+pub fn scan_layer_awaiting_digest(
+    blob: impl Read,
+    compressed_size: u64,
+    options: &ScanOptions,
+    progress: &mut dyn FnMut(u64),
+) -> ScanAwaitingDigest {
+    scan_blob(blob, compressed_size, options, false, progress).0
+}
+
+impl ScanAwaitingDigest {
+    /// The finished scan, given what [`digest_blob`] found for the same blob.
+    pub fn with_blob_digest(self, digest: Result<(String, u64), Problem>) -> LayerScan {
+        let mut scan = self.scan;
+        match digest {
+            Ok((digest, size)) if size == scan.blob_size => {
+                if scan.compression == Some(Compression::None)
+                    && self.stream_ok
+                    && size == scan.tar_size
+                {
+                    scan.diff_id = Some(digest.clone());
+                }
+                scan.blob_digest = Some(digest);
+            }
+            Ok((_, size)) => scan.problems.push(Problem::error(format!(
+                "the layer blob changed while it was read ({size} bytes hashed, {} scanned)",
+                scan.blob_size
+            ))),
+            Err(problem) => {
+                if !scan.problems.contains(&problem) {
+                    scan.problems.push(problem);
+                }
+            }
+        }
+        scan
+    }
+}
+
+/// `sha256:…` and size of every byte of `blob`; `progress` hears the bytes hashed so far.
+pub fn digest_blob(
+    blob: impl Read,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(String, u64), Problem> {
+    let mut raw = Hashing::new(blob, true).with_progress(progress);
+    drain(&mut raw).map_err(blob_unreadable)?;
+    match raw.finish() {
+        (Some(digest), size, _) => Ok((digest, size)),
+        (None, _, _) => Err(Problem::error("the layer blob was not hashed".to_owned())),
+    }
+}
+
+fn blob_unreadable(e: std::io::Error) -> Problem {
+    Problem::error(format!("cannot read the layer blob: {e}"))
+}
+
+fn scan_blob(
+    blob: impl Read,
+    compressed_size: u64,
+    options: &ScanOptions,
+    hash_blob: bool,
+    progress: &mut dyn FnMut(u64),
+) -> (ScanAwaitingDigest, Option<String>) {
     let mut scan = LayerScan::default();
-    let mut raw = Hashing::new(blob, options.verify).with_progress(progress);
+    let mut raw = Hashing::new(blob, options.verify && hash_blob).with_progress(progress);
     let limit = options
         .min_tar_limit
         .max(compressed_size.saturating_mul(options.max_expansion_ratio));
     let stream_ok = match Decompressor::detect(BufReader::with_capacity(256 * 1024, &mut raw)) {
         Err(e) => {
-            scan.problems
-                .push(Problem::error(format!("cannot read the layer blob: {e}")));
+            scan.problems.push(blob_unreadable(e));
             false
         }
         Ok((compression, decoder)) => {
@@ -108,31 +190,20 @@ pub fn scan_layer(
             };
             let (diff_id, tar_size, _) = uncompressed.finish();
             scan.tar_size = tar_size;
-            if entries_ok && drained_ok {
+            if entries_ok && drained_ok && !plain {
+                // A plain layer's diff_id is filled in from the blob digest below.
                 scan.diff_id = diff_id;
-            }
-            if plain {
-                // Filled in from the blob digest below, once the blob is drained.
-                scan.diff_id = None;
             }
             entries_ok && drained_ok
         }
     };
     // The blob digest covers the whole blob, also when decompression stopped early.
     if let Err(e) = drain(&mut raw) {
-        scan.problems
-            .push(Problem::error(format!("cannot read the layer blob: {e}")));
+        scan.problems.push(blob_unreadable(e));
     }
     let (blob_digest, blob_size, _) = raw.finish();
     scan.blob_size = blob_size;
-    if scan.compression == Some(Compression::None) && stream_ok && blob_size == scan.tar_size {
-        scan.diff_id = blob_digest.clone();
-    }
-    scan.blob_digest = blob_digest;
-    if !stream_ok {
-        scan.diff_id = None;
-    }
-    scan
+    (ScanAwaitingDigest { scan, stream_ok }, blob_digest)
 }
 
 /// Reads every header; returns false when the stream broke off.
