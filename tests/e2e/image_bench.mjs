@@ -5,7 +5,8 @@
 // image worker's wasm memory afterwards.
 // The worker is warmed up on a small fixture first, so its start-up is not counted.
 // Usage (after a release build into LAYERLAB_DIST):
-//   node tests/e2e/image_bench.mjs WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]
+//   node tests/e2e/image_bench.mjs [--no-verify] WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]
+// --no-verify turns the explorer's "Verify digests" off (no SHA-256), as dive reads images.
 import { fileURLToPath } from "node:url";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
@@ -17,9 +18,10 @@ const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
-const [warmup, ...archives] = process.argv.slice(2);
+const noVerify = process.argv.includes("--no-verify");
+const [warmup, ...archives] = process.argv.slice(2).filter((arg) => arg !== "--no-verify");
 if (!warmup || archives.length === 0) {
-  console.error("usage: node image_bench.mjs WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]");
+  console.error("usage: node image_bench.mjs [--no-verify] WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]");
   process.exit(2);
 }
 const server = await serve(DIST);
@@ -27,6 +29,9 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, he
 try {
   const page = await browser.newPage();
   await page.goto(`${server.url}#/image`);
+  if (noVerify) {
+    await page.getByTestId("verify-digests").uncheck();
+  }
   const open = async (path) => {
     await page.getByTestId("image-input").setInputFiles(path);
     const plan = page.getByTestId("plan-time");
@@ -41,6 +46,7 @@ try {
     const bytes = Number(await speed.getAttribute("data-tar-bytes"));
     return {
       archive: basename(path),
+      verify: !noVerify,
       archive_mb: +(statSync(path).size / 1e6).toFixed(1),
       layers: await page.getByTestId("layer-row").count(),
       ...planned,

@@ -158,8 +158,11 @@ async function analysed(page) {
   return result;
 }
 
-async function openAndAnalyse(page, server, path) {
+async function openAndAnalyse(page, server, path, { verify = true } = {}) {
   await page.goto(`${server.url}#/image`);
+  if (!verify) {
+    await page.getByTestId("verify-digests").uncheck();
+  }
   await page.getByTestId("image-input").setInputFiles(path);
   await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
   const speed = page.getByTestId("scan-speed");
@@ -210,4 +213,33 @@ test("several scan workers read the layers, with the same result as the image wo
   assert.deepEqual(parallel.digestStatuses, Array(image.layer_count).fill("ok"));
   assert.deepEqual(parallel.passwd, ["etc/passwd"]);
   assert.match(parallel.efficiency, /^0\.4348916562431/);
+});
+
+test("with 'Verify digests' off every layer is unchecked and the rest of the analysis is the same", { timeout: 240_000 }, async () => {
+  const path = fixture("demo.oci.tar");
+  let verified, unverified, again;
+  await withBrowser(async ({ server, page, guard }) => {
+    verified = await openAndAnalyse(page, server, path);
+    await page.goto("about:blank"); // a fresh page: the checkbox starts on
+    unverified = await openAndAnalyse(page, server, path, { verify: false });
+    // The choice holds for the next image opened in the same page, until it is turned back on.
+    await page.getByTestId("image-input").setInputFiles(fixture("demo.docker.tar"));
+    await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
+    assert.deepEqual([...new Set(await attr(page, '[data-testid="layer-row"]', "data-digest-status"))], ["unchecked"]);
+    await page.getByTestId("verify-digests").check();
+    await page.getByTestId("image-input").setInputFiles(path);
+    await page.waitForSelector('[data-testid="image-summary"][data-slot="0"][data-state="done"]', { timeout: 60_000 });
+    again = await analysed(page);
+    guard.check();
+  }, NO_SERVICE_WORKER);
+  assert.ok(unverified.workers > 1, `scan workers were told too: ${unverified.summary}`);
+  assert.deepEqual(verified.digestStatuses, Array(verified.layers.length).fill("ok"));
+  assert.deepEqual(unverified.digestStatuses, Array(verified.layers.length).fill("unchecked"));
+  // The same rows, but for the status each shows.
+  const withoutStatus = ({ workers: _w, summary: _s, digestStatuses, layers, ...rest }) => ({
+    ...rest,
+    layers: layers.map((row, i) => row.replace(digestStatuses[i], "")),
+  });
+  assert.deepEqual(withoutStatus(unverified), withoutStatus(verified));
+  assert.deepEqual(again.digestStatuses, verified.digestStatuses);
 });

@@ -335,7 +335,7 @@ pub fn scan_region<S: ReadAt + ?Sized>(
 ) -> LayerScan {
     let mut report = |done| progress(layer, done, size);
     scan::scan_layer(
-        Window::new(source, offset, size),
+        Window::streaming(source, offset, size),
         size,
         options,
         &mut report,
@@ -350,7 +350,12 @@ pub fn scan_region_awaiting_digest<S: ReadAt + ?Sized>(
     options: &ScanOptions,
     progress: &mut dyn FnMut(u64),
 ) -> ScanAwaitingDigest {
-    scan::scan_layer_awaiting_digest(Window::new(source, offset, size), size, options, progress)
+    scan::scan_layer_awaiting_digest(
+        Window::streaming(source, offset, size),
+        size,
+        options,
+        progress,
+    )
 }
 
 /// `sha256:…` and size of the blob at `(offset, size)`; `progress` hears the bytes hashed.
@@ -359,5 +364,5 @@ pub fn digest_region<S: ReadAt + ?Sized>(
     (offset, size): (u64, u64),
     progress: &mut dyn FnMut(u64),
 ) -> Result<(String, u64), Problem> {
-    scan::digest_blob(Window::new(source, offset, size), progress)
+    scan::digest_blob(Window::streaming(source, offset, size), progress)
 }

@@ -11,6 +11,11 @@ pub trait ReadAt {
     fn size(&self) -> u64;
     /// Reads into `buf` starting at `offset`; returns how many bytes were read (0 at the end).
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize>;
+    /// Bytes per read while a layer blob is read front to back ([`Window::streaming`]).
+    /// Sources whose every read call is costly (a browser `File`) ask for more.
+    fn stream_window(&self) -> usize {
+        WINDOW_BYTES
+    }
 }
 
 impl ReadAt for [u8] {
@@ -46,6 +51,10 @@ impl<T: ReadAt + ?Sized> ReadAt for &T {
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
         (**self).read_at(offset, buf)
     }
+
+    fn stream_window(&self) -> usize {
+        (**self).stream_window()
+    }
 }
 
 /// A reader that can move forward without handing the bytes to anyone. Streams read through
@@ -74,6 +83,12 @@ pub struct Window<'a, S: ReadAt + ?Sized> {
 impl<'a, S: ReadAt + ?Sized> Window<'a, S> {
     pub fn new(source: &'a S, start: u64, len: u64) -> Self {
         Self::with_window(source, start, len, WINDOW_BYTES)
+    }
+
+    /// A window for reading `len` bytes at `start` front to back, in the source's
+    /// [`ReadAt::stream_window`] (never past `start + len`).
+    pub fn streaming(source: &'a S, start: u64, len: u64) -> Self {
+        Self::with_window(source, start, len, source.stream_window())
     }
 
     pub fn with_window(source: &'a S, start: u64, len: u64, window: usize) -> Self {
@@ -230,6 +245,43 @@ mod tests {
         window.read_to_end(&mut out).expect("read");
         assert_eq!(out, &data[990..1000]);
         assert_eq!(window.skip(5).expect("skip"), 0);
+    }
+
+    /// Bytes in memory that record the length of every read call.
+    struct Recording {
+        data: Vec<u8>,
+        window: usize,
+        reads: std::cell::RefCell<Vec<usize>>,
+    }
+
+    impl ReadAt for Recording {
+        fn size(&self) -> u64 {
+            self.data.size()
+        }
+
+        fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads.borrow_mut().push(buf.len());
+            self.data.read_at(offset, buf)
+        }
+
+        fn stream_window(&self) -> usize {
+            self.window
+        }
+    }
+
+    #[test]
+    fn a_streaming_window_reads_in_the_sources_size_and_never_past_the_region() {
+        let source = Recording {
+            data: (0..=255u8).cycle().take(10_000).collect(),
+            window: 4096,
+            reads: Default::default(),
+        };
+        let mut out = Vec::new();
+        Window::streaming(&source, 100, 9000)
+            .read_to_end(&mut out)
+            .expect("in-memory read");
+        assert_eq!(out, &source.data[100..9100]);
+        assert_eq!(*source.reads.borrow(), [4096, 4096, 808]);
     }
 
     #[test]

@@ -47,9 +47,10 @@ impl ImageClient {
         })
     }
 
-    /// Analyses `file` into `slot`, starting the worker if it is not running.
-    pub fn open(&self, slot: Slot, file: &File) {
-        let message = protocol::encode_open(slot, file).map_err(|e| e.to_string());
+    /// Analyses `file` into `slot` (verifying every digest when `verify`), starting the
+    /// worker if it is not running.
+    pub fn open(&self, slot: Slot, file: &File, verify: bool) {
+        let message = protocol::encode_open(slot, file, verify).map_err(|e| e.to_string());
         self.post(Some(slot), message);
     }
 

@@ -45,11 +45,16 @@ pub fn ImageExplorer() -> Html {
     // The layer the file tree shows (None: the merged filesystem).
     let tree_layer = use_state(|| None::<u32>);
     let dragging = use_state(|| false);
+    // Read when an image is opened, also by the drop listener registered once; the state
+    // only redraws the checkbox.
+    let verify = use_mut_ref(|| true);
+    let verify_shown = use_state(|| true);
 
     let open: Callback<(Vec<File>, Slot)> = {
         let client = Rc::clone(&client);
         let dispatch = state.dispatcher();
         let tree_layer = tree_layer.setter();
+        let verify = Rc::clone(&verify);
         Callback::from(move |(files, first_slot): (Vec<File>, Slot)| {
             let chosen: Vec<(Slot, File)> = files
                 .into_iter()
@@ -70,8 +75,9 @@ pub fn ImageExplorer() -> Html {
                     .collect(),
                 at: now(),
             });
+            let verify = *verify.borrow();
             for (slot, file) in &chosen {
-                client.open(*slot, file);
+                client.open(*slot, file, verify);
             }
         })
     };
@@ -172,6 +178,16 @@ pub fn ImageExplorer() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ViewerClosed))
     };
+    let on_verify = {
+        let verify = Rc::clone(&verify);
+        let verify_shown = verify_shown.setter();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                *verify.borrow_mut() = input.checked();
+                verify_shown.set(input.checked());
+            }
+        })
+    };
     let on_select_layer = {
         let tree_layer = tree_layer.clone();
         Callback::from(move |layer: Option<u32>| tree_layer.set(layer))
@@ -194,6 +210,12 @@ pub fn ImageExplorer() -> Html {
                     <input type="file" data-testid="image-compare-input" disabled={!has_first}
                         accept=".tar,.tar.gz,.tgz,.tar.zst,application/x-tar,application/gzip"
                         onchange={on_pick(1)} />
+                </label>
+                <label class="image-verify" title="SHA-256 of every byte: the slowest part of a scan. \
+                    Off, digests show as unchecked.">
+                    <input type="checkbox" data-testid="verify-digests" checked={*verify_shown}
+                        onchange={on_verify} />
+                    { "Verify digests" }
                 </label>
                 <p class="hint">
                     { "Or drop one or two docker save / OCI archives anywhere on the page. \

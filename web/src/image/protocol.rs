@@ -44,8 +44,13 @@ pub enum ImageCommand {
     Diff,
 }
 
-/// The `open` message: analyse `file` into `slot`.
-pub fn encode_open(slot: Slot, file: &web_sys::File) -> Result<JsValue, ProtocolError> {
+/// The `open` message: analyse `file` into `slot`, hashing every byte to verify the digests
+/// when `verify` (off, a scan is several times faster: SHA-256 is most of its work in wasm).
+pub fn encode_open(
+    slot: Slot,
+    file: &web_sys::File,
+    verify: bool,
+) -> Result<JsValue, ProtocolError> {
     let message = js_sys::Object::new();
     let set = |key: &str, value: &JsValue| {
         js_sys::Reflect::set(&message, &JsValue::from_str(key), value)
@@ -55,6 +60,7 @@ pub fn encode_open(slot: Slot, file: &web_sys::File) -> Result<JsValue, Protocol
     set("kind", &JsValue::from_str("open"))?;
     set("slot", &JsValue::from(slot))?;
     set("file", file.as_ref())?;
+    set("verify", &JsValue::from_bool(verify))?;
     Ok(message.into())
 }
 
@@ -63,6 +69,7 @@ pub fn encode_scan(
     slot: Slot,
     job: &ScanJob,
     file: &web_sys::File,
+    verify: bool,
 ) -> Result<JsValue, ProtocolError> {
     let message = js_sys::Object::new();
     set(&message, "kind", &JsValue::from_str("scan"))?;
@@ -71,6 +78,7 @@ pub fn encode_scan(
     set(&message, "layer", &JsValue::from(job.layer as f64))?;
     set(&message, "offset", &JsValue::from(job.offset as f64))?;
     set(&message, "size", &JsValue::from(job.size as f64))?;
+    set(&message, "verify", &JsValue::from_bool(verify))?;
     Ok(message.into())
 }
 
@@ -148,12 +156,14 @@ pub enum ImageRequest {
     Open {
         slot: Slot,
         file: web_sys::File,
+        verify: bool,
     },
     /// Only scan workers get this (from the image worker that started them).
     Scan {
         slot: Slot,
         job: ScanJob,
         file: web_sys::File,
+        verify: bool,
     },
     Command(ImageCommand),
 }
@@ -162,6 +172,11 @@ pub fn decode_request(data: JsValue) -> Result<ImageRequest, ProtocolError> {
     let kind = js_sys::Reflect::get(&data, &JsValue::from_str("kind"))
         .ok()
         .and_then(|kind| kind.as_string());
+    // Verifying is the default: only an explicit `false` turns it off.
+    let verify = js_sys::Reflect::get(&data, &JsValue::from_str("verify"))
+        .ok()
+        .and_then(|verify| verify.as_bool())
+        .unwrap_or(true);
     if kind.as_deref() == Some("scan") {
         let number = |key: &str| {
             js_sys::Reflect::get(&data, &JsValue::from_str(key))
@@ -183,6 +198,7 @@ pub fn decode_request(data: JsValue) -> Result<ImageRequest, ProtocolError> {
                 size: number("size")? as u64,
             },
             file,
+            verify,
         });
     }
     if kind.as_deref() == Some("open") {
@@ -198,6 +214,7 @@ pub fn decode_request(data: JsValue) -> Result<ImageRequest, ProtocolError> {
         return Ok(ImageRequest::Open {
             slot: slot as Slot,
             file,
+            verify,
         });
     }
     serde_wasm_bindgen::from_value(data)

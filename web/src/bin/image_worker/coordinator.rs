@@ -40,9 +40,10 @@ const PROGRESS_STEP: u64 = 4 << 20;
 const START_TIMEOUT_MS: i32 = 20_000;
 
 /// How every layer is scanned, here and in scan workers: fingerprints let the diff tell
-/// rebuilt-but-identical files from changed ones.
-pub fn scan_options() -> ScanOptions {
+/// rebuilt-but-identical files from changed ones; `verify` is the page's choice.
+pub fn scan_options(verify: bool) -> ScanOptions {
     ScanOptions {
+        verify,
         content_hashes: true,
         ..ScanOptions::default()
     }
@@ -63,6 +64,7 @@ struct Session {
     id: u32,
     slot: Slot,
     file: File,
+    verify: bool,
     source: FileSource,
     plan: Plan,
     scans: Vec<Option<LayerScan>>,
@@ -77,7 +79,7 @@ struct Session {
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
     /// Images opened while another was being scanned, in order.
-    static WAITING: RefCell<VecDeque<(Slot, File)>> = const { RefCell::new(VecDeque::new()) };
+    static WAITING: RefCell<VecDeque<Opened>> = const { RefCell::new(VecDeque::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
     /// The scan workers' event handlers: made once, shared by every scan worker (the worker
     /// an event is about is its target), and never dropped.
@@ -132,14 +134,21 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
+/// An image the page asked for.
+struct Opened {
+    slot: Slot,
+    file: File,
+    verify: bool,
+}
+
 /// Analyses `file` into `slot` (the page's `open`).
-pub fn open(slot: Slot, file: File) {
+pub fn open(slot: Slot, file: File, verify: bool) {
     WAITING.with(|waiting| {
         let mut waiting = waiting.borrow_mut();
         if slot == 0 {
             waiting.clear();
         } else {
-            waiting.retain(|(waiting_slot, _)| *waiting_slot != slot);
+            waiting.retain(|opened| opened.slot != slot);
         }
     });
     let running = SESSION.with(|cell| cell.borrow().as_ref().map(|session| session.slot));
@@ -150,20 +159,24 @@ pub fn open(slot: Slot, file: File) {
             }
         }
         Some(_) => {
-            WAITING.with(|waiting| waiting.borrow_mut().push_back((slot, file)));
+            WAITING.with(|waiting| {
+                waiting
+                    .borrow_mut()
+                    .push_back(Opened { slot, file, verify })
+            });
             return;
         }
         None => {}
     }
-    run(slot, file);
+    run(Opened { slot, file, verify });
 }
 
 /// Starts `file`, then each waiting image that can be done at once, until one is left
 /// running with scan workers (its last event starts the next).
-fn run(slot: Slot, file: File) {
-    let mut next = Some((slot, file));
-    while let Some((slot, file)) = next {
-        if start(slot, file) {
+fn run(opened: Opened) {
+    let mut next = Some(opened);
+    while let Some(opened) = next {
+        if start(opened) {
             return;
         }
         next = WAITING.with(|waiting| waiting.borrow_mut().pop_front());
@@ -171,7 +184,7 @@ fn run(slot: Slot, file: File) {
 }
 
 /// Plans `file` and starts its scan; true when scan workers are still at it.
-fn start(slot: Slot, file: File) -> bool {
+fn start(Opened { slot, file, verify }: Opened) -> bool {
     let scope = scope();
     // A new image replaces the old one in its slot; free it before reading the new one.
     IMAGES.with(|images| images.borrow_mut()[usize::from(slot & 1)] = None);
@@ -220,7 +233,7 @@ fn start(slot: Slot, file: File) -> bool {
                 }
             }
         };
-        let scans = plan.scan(&source, &scan_options(), &mut progress);
+        let scans = plan.scan(&source, &scan_options(verify), &mut progress);
         complete(slot, file, plan, scans, now(&scope) - scan_started, 1);
         return false;
     }
@@ -236,6 +249,7 @@ fn start(slot: Slot, file: File) -> bool {
         id,
         slot,
         file,
+        verify,
         source,
         scans: vec![None; plan.layers.len()],
         last_posted: vec![0; plan.layers.len()],
@@ -362,8 +376,8 @@ fn finish_session() {
     if let Some(session) = SESSION.with(|cell| cell.borrow_mut().take()) {
         session.complete();
     }
-    if let Some((slot, file)) = WAITING.with(|waiting| waiting.borrow_mut().pop_front()) {
-        run(slot, file);
+    if let Some(opened) = WAITING.with(|waiting| waiting.borrow_mut().pop_front()) {
+        run(opened);
     }
 }
 
@@ -382,7 +396,7 @@ impl Session {
             }
             for (helper, job) in assignment.send {
                 let sent = match self.helpers.get(helper).and_then(Option::as_ref) {
-                    Some(worker) => protocol::encode_scan(self.slot, &job, &self.file)
+                    Some(worker) => protocol::encode_scan(self.slot, &job, &self.file, self.verify)
                         .map_err(|error| error.to_string())
                         .and_then(|message| {
                             worker.post_message(&message).map_err(|e| describe(&e))
@@ -437,7 +451,7 @@ impl Session {
             if jobs.is_empty() {
                 break;
             }
-            let options = scan_options();
+            let options = scan_options(self.verify);
             for job in jobs {
                 let (slot, last_posted) = (self.slot, &mut self.last_posted);
                 let mut progress = |layer: usize, done: u64, total: u64| {
@@ -528,7 +542,7 @@ pub fn post_progress(
 }
 
 /// A scan worker's one task: scan `job` of `file`, and return the scan as bytes.
-pub fn scan_for_coordinator(slot: Slot, job: ScanJob, file: File) {
+pub fn scan_for_coordinator(slot: Slot, job: ScanJob, file: File, verify: bool) {
     let scope = scope();
     let source = match FileSource::new(file.into()) {
         Ok(source) => source,
@@ -544,7 +558,7 @@ pub fn scan_for_coordinator(slot: Slot, job: ScanJob, file: File) {
         &source,
         job.layer,
         (job.offset, job.size),
-        &scan_options(),
+        &scan_options(verify),
         &mut progress,
     );
     let bytes = scan.encode();

@@ -3,7 +3,8 @@
 //!
 //! Every read call costs about as much as half a megabyte of data, so short reads (a tar
 //! header, the 4 magic bytes) are served from a cached 1 MiB window, and long reads (the
-//! core's `source::Window` asks for 1 MiB) go straight into the caller's buffer.
+//! core's `source::Window`: 1 MiB, or [`STREAM_WINDOW_BYTES`] for a layer blob read front to
+//! back) go straight into the caller's buffer.
 
 use std::cell::{Cell, RefCell};
 use std::io;
@@ -14,6 +15,11 @@ use web_sys::{Blob, FileReaderSync};
 
 /// Reads at least this many bytes go straight to the caller's buffer.
 const DIRECT_READ_BYTES: usize = 64 * 1024;
+
+/// Bytes per read while a layer is scanned. In Chromium, `FileReaderSync` delivers about
+/// 190 MB/s in 1 MiB slices and 400–500 MB/s in 16 MiB ones (this machine): with 1 MiB
+/// slices, reading the file took longer than scanning what was read.
+const STREAM_WINDOW_BYTES: usize = 16 << 20;
 
 pub struct FileSource {
     blob: Blob,
@@ -66,6 +72,10 @@ impl FileSource {
 impl ReadAt for FileSource {
     fn size(&self) -> u64 {
         self.size
+    }
+
+    fn stream_window(&self) -> usize {
+        STREAM_WINDOW_BYTES
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {

@@ -59,9 +59,14 @@ fn main() {
 
 fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
     match protocol::decode_request(data) {
-        Ok(ImageRequest::Open { slot, file }) => coordinator::open(slot, file),
-        Ok(ImageRequest::Scan { slot, job, file }) => {
-            coordinator::scan_for_coordinator(slot, job, file);
+        Ok(ImageRequest::Open { slot, file, verify }) => coordinator::open(slot, file, verify),
+        Ok(ImageRequest::Scan {
+            slot,
+            job,
+            file,
+            verify,
+        }) => {
+            coordinator::scan_for_coordinator(slot, job, file, verify);
         }
         Ok(ImageRequest::Command(ImageCommand::ReadEntry {
             slot,
