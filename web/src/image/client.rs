@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 use yew::Callback;
 
-use super::protocol::{self, ImageCommand, ImageMessage, Slot, IMAGE_WORKER_URL};
+use super::protocol::{self, ImageCommand, ImageId, ImageMessage, IMAGE_WORKER_URL};
 
 pub struct ImageClient {
     running: RefCell<Option<Running>>,
@@ -21,7 +21,7 @@ pub struct ImageClient {
 #[derive(Default)]
 struct Outbox {
     ready: bool,
-    waiting: Vec<(Option<Slot>, JsValue)>,
+    waiting: Vec<(Option<ImageId>, JsValue)>,
 }
 
 struct Running {
@@ -47,20 +47,20 @@ impl ImageClient {
         })
     }
 
-    /// Analyses `file` into `slot` (verifying every digest when `verify`), starting the
+    /// Analyses `file` as `image` (verifying every digest when `verify`), starting the
     /// worker if it is not running.
-    pub fn open(&self, slot: Slot, file: &File, verify: bool) {
-        let message = protocol::encode_open(slot, file, verify).map_err(|e| e.to_string());
-        self.post(Some(slot), message);
+    pub fn open(&self, image: ImageId, file: &File, verify: bool) {
+        let message = protocol::encode_open(image, file, verify).map_err(|e| e.to_string());
+        self.post(Some(image), message);
     }
 
     pub fn send(&self, command: &ImageCommand) {
-        let slot = match command {
-            ImageCommand::ReadEntry { slot, .. } => Some(*slot),
+        let image = match command {
+            ImageCommand::ReadEntry { image, .. } => Some(*image),
             ImageCommand::Diff => None,
         };
         let message = protocol::encode_command(command).map_err(|e| e.to_string());
-        self.post(slot, message);
+        self.post(image, message);
     }
 
     /// Stops the worker and forgets every image (a new open starts a fresh one).
@@ -68,14 +68,14 @@ impl ImageClient {
         self.running.borrow_mut().take();
     }
 
-    fn post(&self, slot: Option<Slot>, message: Result<JsValue, String>) {
+    fn post(&self, image: Option<ImageId>, message: Result<JsValue, String>) {
         let posted = message.and_then(|message| {
             self.ensure_started()?;
             let running = self.running.borrow();
             let running = running.as_ref().ok_or("the image worker is not running")?;
             let mut outbox = running.outbox.borrow_mut();
             if !outbox.ready {
-                outbox.waiting.push((slot, message));
+                outbox.waiting.push((image, message));
                 return Ok(());
             }
             running
@@ -84,7 +84,8 @@ impl ImageClient {
                 .map_err(|error| describe(&error))
         });
         if let Err(message) = posted {
-            self.on_message.emit(ImageMessage::Failed { slot, message });
+            self.on_message
+                .emit(ImageMessage::Failed { image, message });
         }
     }
 
@@ -109,7 +110,7 @@ impl ImageClient {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let message = protocol::decode_message(event.data()).unwrap_or_else(|error| {
                 ImageMessage::Failed {
-                    slot: None,
+                    image: None,
                     message: error.to_string(),
                 }
             });
@@ -120,10 +121,10 @@ impl ImageClient {
                     outbox.ready = true;
                     std::mem::take(&mut outbox.waiting)
                 };
-                for (slot, message) in waiting {
+                for (image, message) in waiting {
                     if let Err(error) = worker.post_message(&message) {
                         emit.emit(ImageMessage::Failed {
-                            slot,
+                            image,
                             message: describe(&error),
                         });
                     }
@@ -138,7 +139,7 @@ impl ImageClient {
             event.prevent_default();
             mark_crashed.set(true);
             emit.emit(ImageMessage::Failed {
-                slot: None,
+                image: None,
                 message: format!(
                     "the image worker stopped: {} (open the image again to retry)",
                     event.message()

@@ -15,7 +15,7 @@ use super::files::{FileTree, OpenFile, Viewer};
 use super::format;
 use super::layers::LayerList;
 use super::panels::{DiffPanel, InsightsPanel, WastePanel};
-use super::protocol::{ImageCommand, Slot};
+use super::protocol::{ImageCommand, ImageId, Slot};
 use super::state::{Action, Explorer, ImageState};
 
 fn now() -> f64 {
@@ -49,18 +49,32 @@ pub fn ImageExplorer() -> Html {
     // only redraws the checkbox.
     let verify = use_mut_ref(|| true);
     let verify_shown = use_state(|| true);
+    // Numbers every file opened (see `ImageId`).
+    let opened = use_mut_ref(|| 0u32);
 
     let open: Callback<(Vec<File>, Slot)> = {
         let client = Rc::clone(&client);
         let dispatch = state.dispatcher();
         let tree_layer = tree_layer.setter();
         let verify = Rc::clone(&verify);
+        let opened = Rc::clone(&opened);
         Callback::from(move |(files, first_slot): (Vec<File>, Slot)| {
-            let chosen: Vec<(Slot, File)> = files
+            let chosen: Vec<(ImageId, File)> = files
                 .into_iter()
                 .take(2)
                 .enumerate()
-                .map(|(i, file)| (first_slot.saturating_add(i as Slot).min(1), file))
+                .map(|(i, file)| {
+                    let mut opened = opened.borrow_mut();
+                    *opened = opened.wrapping_add(1);
+                    let slot = first_slot.saturating_add(i as Slot).min(1);
+                    (
+                        ImageId {
+                            slot,
+                            open: *opened,
+                        },
+                        file,
+                    )
+                })
                 .collect();
             if chosen.is_empty() {
                 return;
@@ -71,13 +85,13 @@ pub fn ImageExplorer() -> Html {
             dispatch.dispatch(Action::Opened {
                 files: chosen
                     .iter()
-                    .map(|(slot, file)| (*slot, file.name(), file.size()))
+                    .map(|(image, file)| (*image, file.name(), file.size()))
                     .collect(),
                 at: now(),
             });
             let verify = *verify.borrow();
-            for (slot, file) in &chosen {
-                client.open(*slot, file, verify);
+            for (image, file) in &chosen {
+                client.open(*image, file, verify);
             }
         })
     };
@@ -160,13 +174,20 @@ pub fn ImageExplorer() -> Html {
         let client = Rc::clone(&client);
         let dispatch = state.dispatcher();
         let request = state.next_request;
+        let explored = state.images[0].as_ref().map(|image| ImageId {
+            slot: 0,
+            open: image.open,
+        });
         Callback::from(move |file: OpenFile| {
+            let Some(image) = explored else {
+                return;
+            };
             dispatch.dispatch(Action::ViewerRequested {
                 request,
                 path: file.path.clone(),
             });
             client.send(&ImageCommand::ReadEntry {
-                slot: 0,
+                image,
                 request,
                 layer: file.layer,
                 entry: file.entry,

@@ -28,13 +28,22 @@ pub const VIEWER_MAX_BYTES: u32 = 64 * 1024;
 /// compared with.
 pub type Slot = u8;
 
+/// One opening of a file in a slot. The page numbers every file it opens, and the worker
+/// names that number in everything it says about the image, so that what is still on its
+/// way about an image the page has since replaced is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageId {
+    pub slot: Slot,
+    pub open: u32,
+}
+
 /// Page → worker, besides `open`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ImageCommand {
     /// Read the start of one entry of one layer for the text viewer.
     ReadEntry {
-        slot: Slot,
+        image: ImageId,
         request: u32,
         layer: u32,
         entry: u32,
@@ -44,10 +53,10 @@ pub enum ImageCommand {
     Diff,
 }
 
-/// The `open` message: analyse `file` into `slot`, hashing every byte to verify the digests
+/// The `open` message: analyse `file` as `image`, hashing every byte to verify the digests
 /// when `verify` (off, a scan is several times faster: SHA-256 is most of its work in wasm).
 pub fn encode_open(
-    slot: Slot,
+    image: ImageId,
     file: &web_sys::File,
     verify: bool,
 ) -> Result<JsValue, ProtocolError> {
@@ -58,22 +67,24 @@ pub fn encode_open(
             .map_err(|_| ProtocolError("cannot build the open message".to_owned()))
     };
     set("kind", &JsValue::from_str("open"))?;
-    set("slot", &JsValue::from(slot))?;
+    set("slot", &JsValue::from(image.slot))?;
+    set("open", &JsValue::from(image.open))?;
     set("file", file.as_ref())?;
     set("verify", &JsValue::from_bool(verify))?;
     Ok(message.into())
 }
 
-/// Image worker → scan worker: scan `job` of `file`, posting progress as image `slot`.
+/// Image worker → scan worker: scan `job` of `file`, posting progress as `image`.
 pub fn encode_scan(
-    slot: Slot,
+    image: ImageId,
     job: &ScanJob,
     file: &web_sys::File,
     verify: bool,
 ) -> Result<JsValue, ProtocolError> {
     let message = js_sys::Object::new();
     set(&message, "kind", &JsValue::from_str("scan"))?;
-    set(&message, "slot", &JsValue::from(slot))?;
+    set(&message, "slot", &JsValue::from(image.slot))?;
+    set(&message, "open", &JsValue::from(image.open))?;
     set(&message, "file", file.as_ref())?;
     set(&message, "layer", &JsValue::from(job.layer as f64))?;
     set(&message, "offset", &JsValue::from(job.offset as f64))?;
@@ -154,13 +165,13 @@ fn set(object: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), Protoc
 /// What the worker was asked.
 pub enum ImageRequest {
     Open {
-        slot: Slot,
+        image: ImageId,
         file: web_sys::File,
         verify: bool,
     },
     /// Only scan workers get this (from the image worker that started them).
     Scan {
-        slot: Slot,
+        image: ImageId,
         job: ScanJob,
         file: web_sys::File,
         verify: bool,
@@ -185,13 +196,16 @@ pub fn decode_request(data: JsValue) -> Result<ImageRequest, ProtocolError> {
                 .filter(|value| *value >= 0.0 && value.fract() == 0.0)
                 .ok_or_else(|| ProtocolError(format!("scan: no {key}")))
         };
-        let slot = number("slot")?;
+        let image = ImageId {
+            slot: (number("slot")? as u32 & 1) as Slot,
+            open: number("open")? as u32,
+        };
         let file = js_sys::Reflect::get(&data, &JsValue::from_str("file"))
             .ok()
             .and_then(|file| file.dyn_into::<web_sys::File>().ok())
             .ok_or_else(|| ProtocolError("scan: no file".to_owned()))?;
         return Ok(ImageRequest::Scan {
-            slot: (slot as u32 & 1) as Slot,
+            image,
             job: ScanJob {
                 layer: number("layer")? as usize,
                 offset: number("offset")? as u64,
@@ -207,12 +221,20 @@ pub fn decode_request(data: JsValue) -> Result<ImageRequest, ProtocolError> {
             .and_then(|slot| slot.as_f64())
             .filter(|slot| *slot == 0.0 || *slot == 1.0)
             .ok_or_else(|| ProtocolError("open: slot must be 0 or 1".to_owned()))?;
+        let open = js_sys::Reflect::get(&data, &JsValue::from_str("open"))
+            .ok()
+            .and_then(|open| open.as_f64())
+            .filter(|open| *open >= 0.0 && *open <= f64::from(u32::MAX) && open.fract() == 0.0)
+            .ok_or_else(|| ProtocolError("open: no opening number".to_owned()))?;
         let file = js_sys::Reflect::get(&data, &JsValue::from_str("file"))
             .ok()
             .and_then(|file| file.dyn_into::<web_sys::File>().ok())
             .ok_or_else(|| ProtocolError("open: no file".to_owned()))?;
         return Ok(ImageRequest::Open {
-            slot: slot as Slot,
+            image: ImageId {
+                slot: slot as Slot,
+                open: open as u32,
+            },
             file,
             verify,
         });
@@ -235,20 +257,20 @@ pub enum ImageMessage<R = ReportView, D = DiffView> {
     Ready,
     /// The layer list, before any layer is decompressed.
     Planned {
-        slot: Slot,
+        image: ImageId,
         plan: PlanView,
         /// Time to index the archive and read its JSON, inside the worker.
         elapsed_ms: f64,
     },
     /// Compressed bytes of one layer read so far.
     Progress {
-        slot: Slot,
+        image: ImageId,
         layer: u32,
         done: f64,
         total: f64,
     },
     Analyzed {
-        slot: Slot,
+        image: ImageId,
         report: R,
         files: FileListing,
         /// Time spent scanning layers, and the uncompressed tar bytes scanned.
@@ -266,9 +288,9 @@ pub enum ImageMessage<R = ReportView, D = DiffView> {
         /// Full lengths of the lists, which are cut to [`DIFF_ROWS`] rows.
         totals: DiffTotals,
     },
-    /// Something could not be done; `slot` names the image when it is about one.
+    /// Something could not be done; `image` names the image when it is about one.
     Failed {
-        slot: Option<Slot>,
+        image: Option<ImageId>,
         message: String,
     },
 }

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::protocol::{
-    DiffTotals, DiffView, EntryText, FileListing, ImageMessage, PlanView, ReportView, Slot,
+    DiffTotals, DiffView, EntryText, FileListing, ImageId, ImageMessage, PlanView, ReportView,
 };
 
 /// A value compared by identity: the listing of 100,000 paths is never compared by content.
@@ -33,6 +33,9 @@ impl<T> std::ops::Deref for Shared<T> {
 /// One image, from the moment it was opened.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageState {
+    /// The page's number for this opening: messages naming another are about an image
+    /// this one replaced.
+    pub open: u32,
     pub name: String,
     pub file_size: f64,
     /// `performance.now()` on the page when the file was handed to the worker.
@@ -55,8 +58,9 @@ pub struct ImageState {
 }
 
 impl ImageState {
-    pub fn new(name: String, file_size: f64, opened_at: f64) -> Self {
+    pub fn new(open: u32, name: String, file_size: f64, opened_at: f64) -> Self {
         ImageState {
+            open,
             name,
             file_size,
             opened_at,
@@ -94,10 +98,10 @@ pub struct Explorer {
 }
 
 pub enum Action {
-    /// Files were handed to the worker: `(slot, name, size)`; a lone first image forgets the
-    /// second one.
+    /// Files were handed to the worker: `(image, name, size)`; a lone first image forgets
+    /// the second one.
     Opened {
-        files: Vec<(Slot, String, f64)>,
+        files: Vec<(ImageId, String, f64)>,
         at: f64,
     },
     /// A message from the worker, and when it arrived (`performance.now()`).
@@ -115,14 +119,14 @@ impl Explorer {
         let mut next = self.clone();
         match action {
             Action::Opened { files, at } => {
-                if files.iter().any(|(slot, _, _)| *slot == 0) {
+                if files.iter().any(|(image, _, _)| image.slot == 0) {
                     next.images = [None, None];
                     next.viewer = None;
                     next.viewer_waiting = None;
                 }
-                for (slot, name, size) in files {
-                    if let Some(image) = next.images.get_mut(usize::from(slot)) {
-                        *image = Some(ImageState::new(name, size, at));
+                for (id, name, size) in files {
+                    if let Some(image) = next.images.get_mut(usize::from(id.slot)) {
+                        *image = Some(ImageState::new(id.open, name, size, at));
                     }
                 }
                 next.diff = None;
@@ -143,19 +147,23 @@ impl Explorer {
         next
     }
 
-    fn image(&mut self, slot: Slot) -> Option<&mut ImageState> {
-        self.images.get_mut(usize::from(slot))?.as_mut()
+    /// The image `id` names, unless it has been replaced since.
+    fn image(&mut self, id: ImageId) -> Option<&mut ImageState> {
+        self.images
+            .get_mut(usize::from(id.slot))?
+            .as_mut()
+            .filter(|image| image.open == id.open)
     }
 
     fn apply(&mut self, message: ImageMessage, at: f64) {
         match message {
             ImageMessage::Ready => {}
             ImageMessage::Planned {
-                slot,
+                image,
                 plan,
                 elapsed_ms,
             } => {
-                if let Some(image) = self.image(slot) {
+                if let Some(image) = self.image(image) {
                     image.progress = plan
                         .layers
                         .iter()
@@ -167,20 +175,20 @@ impl Explorer {
                 }
             }
             ImageMessage::Progress {
-                slot,
+                image,
                 layer,
                 done,
                 total,
             } => {
                 if let Some(progress) = self
-                    .image(slot)
+                    .image(image)
                     .and_then(|image| image.progress.get_mut(layer as usize))
                 {
                     *progress = (done, total);
                 }
             }
             ImageMessage::Analyzed {
-                slot,
+                image,
                 report,
                 files,
                 scan_ms,
@@ -188,7 +196,7 @@ impl Explorer {
                 memory_bytes,
                 workers,
             } => {
-                if let Some(image) = self.image(slot) {
+                if let Some(image) = self.image(image) {
                     for progress in &mut image.progress {
                         progress.0 = progress.1;
                     }
@@ -213,12 +221,12 @@ impl Explorer {
             ImageMessage::Diffed { diff, totals } => {
                 self.diff = Some(Rc::new((diff, totals)));
             }
-            ImageMessage::Failed { slot, message } => {
-                let busy = slot
-                    .and_then(|slot| self.image(slot))
-                    .is_some_and(|image| image.busy());
-                match slot.and_then(|slot| self.image(slot)) {
-                    Some(image) if busy => image.error = Some(message),
+            ImageMessage::Failed { image, message } => {
+                let replaced = image.is_some_and(|id| self.image(id).is_none());
+                match image.and_then(|id| self.image(id)) {
+                    Some(image) if image.busy() => image.error = Some(message),
+                    // About an image no longer shown: nothing to say.
+                    _ if replaced => {}
                     _ => {
                         self.viewer_waiting = None;
                         self.error = Some(message);
@@ -249,7 +257,7 @@ impl yew::Reducible for Explorer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::protocol::PlannedLayer;
+    use crate::image::protocol::{PlannedLayer, Slot};
 
     fn plan(layers: usize) -> PlanView {
         PlanView {
@@ -270,15 +278,19 @@ mod tests {
         }
     }
 
+    fn id(slot: Slot, open: u32) -> ImageId {
+        ImageId { slot, open }
+    }
+
     #[test]
     fn the_plan_sets_up_progress_and_times_the_layer_list() {
         let state = Explorer::default().reduce(Action::Opened {
-            files: vec![(0, "a.tar".into(), 1e9)],
+            files: vec![(id(0, 1), "a.tar".into(), 1e9)],
             at: 1000.0,
         });
         let state = state.reduce(Action::Message(
             Box::new(ImageMessage::Planned {
-                slot: 0,
+                image: id(0, 1),
                 plan: plan(2),
                 elapsed_ms: 3.0,
             }),
@@ -289,7 +301,7 @@ mod tests {
         assert_eq!(image.progress, vec![(0.0, 100.0), (0.0, 100.0)]);
         let state = state.reduce(Action::Message(
             Box::new(ImageMessage::Progress {
-                slot: 0,
+                image: id(0, 1),
                 layer: 1,
                 done: 50.0,
                 total: 100.0,
@@ -303,7 +315,7 @@ mod tests {
         // Progress for a layer that does not exist is ignored, not a panic.
         let state = state.reduce(Action::Message(
             Box::new(ImageMessage::Progress {
-                slot: 1,
+                image: id(1, 1),
                 layer: 9,
                 done: 1.0,
                 total: 1.0,
@@ -316,12 +328,15 @@ mod tests {
     #[test]
     fn a_failure_of_a_busy_image_belongs_to_it_and_others_to_the_page() {
         let state = Explorer::default().reduce(Action::Opened {
-            files: vec![(0, "a.tar".into(), 1.0), (1, "b.tar".into(), 1.0)],
+            files: vec![
+                (id(0, 1), "a.tar".into(), 1.0),
+                (id(1, 2), "b.tar".into(), 1.0),
+            ],
             at: 0.0,
         });
         let state = state.reduce(Action::Message(
             Box::new(ImageMessage::Failed {
-                slot: Some(1),
+                image: Some(id(1, 2)),
                 message: "not a tar archive".into(),
             }),
             1.0,
@@ -333,12 +348,62 @@ mod tests {
         assert!(!state.wants_diff());
         let state = state.reduce(Action::Message(
             Box::new(ImageMessage::Failed {
-                slot: None,
+                image: None,
                 message: "the worker stopped".into(),
             }),
             2.0,
         ));
         assert_eq!(state.error.as_deref(), Some("the worker stopped"));
+    }
+
+    #[test]
+    fn what_arrives_about_a_replaced_image_is_dropped() {
+        let opened = |open| Action::Opened {
+            files: vec![(id(0, open), format!("{open}.tar"), 1.0)],
+            at: 0.0,
+        };
+        let progress = |open, done| {
+            Action::Message(
+                Box::new(ImageMessage::Progress {
+                    image: id(0, open),
+                    layer: 0,
+                    done,
+                    total: 100.0,
+                }),
+                1.0,
+            )
+        };
+        let planned = |open| {
+            Action::Message(
+                Box::new(ImageMessage::Planned {
+                    image: id(0, open),
+                    plan: plan(1),
+                    elapsed_ms: 1.0,
+                }),
+                1.0,
+            )
+        };
+        // The first image is replaced while its messages are on their way.
+        let state = Explorer::default()
+            .reduce(opened(1))
+            .reduce(planned(1))
+            .reduce(opened(2));
+        let state = state.reduce(progress(1, 50.0)).reduce(planned(1));
+        let image = state.images[0].as_ref().expect("opened");
+        assert_eq!((image.name.as_str(), image.plan.is_none()), ("2.tar", true));
+        let state = state.reduce(Action::Message(
+            Box::new(ImageMessage::Failed {
+                image: Some(id(0, 1)),
+                message: "the old image broke".into(),
+            }),
+            2.0,
+        ));
+        assert_eq!(state.error, None);
+        assert_eq!(state.images[0].as_ref().and_then(|i| i.error.clone()), None);
+        // Its own messages still arrive.
+        let state = state.reduce(planned(2)).reduce(progress(2, 30.0));
+        let image = state.images[0].as_ref().expect("opened");
+        assert_eq!(image.progress, vec![(30.0, 100.0)]);
     }
 
     #[test]

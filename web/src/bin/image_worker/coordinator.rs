@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use layerlab_image::inspect::{self, Plan};
 use layerlab_image::report;
 use layerlab_image::scan::{LayerScan, ScanOptions};
-use layerlab_web::image::protocol::{self, HelperReply, ScanJob, Slot};
+use layerlab_web::image::protocol::{self, HelperReply, ImageId, ScanJob};
 use layerlab_web::image::scan_pool::{scan_worker_count, Schedule};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -62,7 +62,7 @@ pub fn progress_due(last: &mut u64, done: u64, total: u64) -> bool {
 /// One image being scanned by scan workers.
 struct Session {
     id: u32,
-    slot: Slot,
+    image: ImageId,
     file: File,
     verify: bool,
     source: FileSource,
@@ -136,22 +136,23 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 /// An image the page asked for.
 struct Opened {
-    slot: Slot,
+    image: ImageId,
     file: File,
     verify: bool,
 }
 
-/// Analyses `file` into `slot` (the page's `open`).
-pub fn open(slot: Slot, file: File, verify: bool) {
+/// Analyses `file` as `image` (the page's `open`).
+pub fn open(image: ImageId, file: File, verify: bool) {
+    let slot = image.slot;
     WAITING.with(|waiting| {
         let mut waiting = waiting.borrow_mut();
         if slot == 0 {
             waiting.clear();
         } else {
-            waiting.retain(|opened| opened.slot != slot);
+            waiting.retain(|opened| opened.image.slot != slot);
         }
     });
-    let running = SESSION.with(|cell| cell.borrow().as_ref().map(|session| session.slot));
+    let running = SESSION.with(|cell| cell.borrow().as_ref().map(|session| session.image.slot));
     match running {
         Some(running) if slot == 0 || running == slot => {
             if let Some(mut session) = SESSION.with(|cell| cell.borrow_mut().take()) {
@@ -160,15 +161,21 @@ pub fn open(slot: Slot, file: File, verify: bool) {
         }
         Some(_) => {
             WAITING.with(|waiting| {
-                waiting
-                    .borrow_mut()
-                    .push_back(Opened { slot, file, verify })
+                waiting.borrow_mut().push_back(Opened {
+                    image,
+                    file,
+                    verify,
+                })
             });
             return;
         }
         None => {}
     }
-    run(Opened { slot, file, verify });
+    run(Opened {
+        image,
+        file,
+        verify,
+    });
 }
 
 /// Starts `file`, then each waiting image that can be done at once, until one is left
@@ -184,14 +191,24 @@ fn run(opened: Opened) {
 }
 
 /// Plans `file` and starts its scan; true when scan workers are still at it.
-fn start(Opened { slot, file, verify }: Opened) -> bool {
+fn start(
+    Opened {
+        image,
+        file,
+        verify,
+    }: Opened,
+) -> bool {
     let scope = scope();
     // A new image replaces the old one in its slot; free it before reading the new one.
-    IMAGES.with(|images| images.borrow_mut()[usize::from(slot & 1)] = None);
+    IMAGES.with(|images| images.borrow_mut()[usize::from(image.slot & 1)] = None);
     let source = match FileSource::new(file.clone().into()) {
         Ok(source) => source,
         Err(error) => {
-            failed(&scope, Some(slot), format!("cannot read the file: {error}"));
+            failed(
+                &scope,
+                Some(image),
+                format!("cannot read the file: {error}"),
+            );
             return false;
         }
     };
@@ -199,14 +216,14 @@ fn start(Opened { slot, file, verify }: Opened) -> bool {
     let plan = match inspect::plan(&source, None) {
         Ok(plan) => plan,
         Err(error) => {
-            failed(&scope, Some(slot), error.to_string());
+            failed(&scope, Some(image), error.to_string());
             return false;
         }
     };
     post(
         &scope,
         &Outgoing::Planned {
-            slot,
+            image,
             plan: plan_view(&plan),
             elapsed_ms: now(&scope) - started,
         },
@@ -229,12 +246,12 @@ fn start(Opened { slot, file, verify }: Opened) -> bool {
         let mut progress = |layer: usize, done: u64, total: u64| {
             if let Some(last) = last_posted.get_mut(layer) {
                 if progress_due(last, done, total) {
-                    post_progress(&scope, slot, layer, done, total);
+                    post_progress(&scope, image, layer, done, total);
                 }
             }
         };
         let scans = plan.scan(&source, &scan_options(verify), &mut progress);
-        complete(slot, file, plan, scans, now(&scope) - scan_started, 1);
+        complete(image, file, plan, scans, now(&scope) - scan_started, 1);
         return false;
     }
 
@@ -247,7 +264,7 @@ fn start(Opened { slot, file, verify }: Opened) -> bool {
     });
     let mut session = Session {
         id,
-        slot,
+        image,
         file,
         verify,
         source,
@@ -396,11 +413,13 @@ impl Session {
             }
             for (helper, job) in assignment.send {
                 let sent = match self.helpers.get(helper).and_then(Option::as_ref) {
-                    Some(worker) => protocol::encode_scan(self.slot, &job, &self.file, self.verify)
-                        .map_err(|error| error.to_string())
-                        .and_then(|message| {
-                            worker.post_message(&message).map_err(|e| describe(&e))
-                        }),
+                    Some(worker) => {
+                        protocol::encode_scan(self.image, &job, &self.file, self.verify)
+                            .map_err(|error| error.to_string())
+                            .and_then(|message| {
+                                worker.post_message(&message).map_err(|e| describe(&e))
+                            })
+                    }
                     None => Err("it is gone".to_owned()),
                 };
                 if let Err(error) = sent {
@@ -453,11 +472,11 @@ impl Session {
             }
             let options = scan_options(self.verify);
             for job in jobs {
-                let (slot, last_posted) = (self.slot, &mut self.last_posted);
+                let (image, last_posted) = (self.image, &mut self.last_posted);
                 let mut progress = |layer: usize, done: u64, total: u64| {
                     if let Some(last) = last_posted.get_mut(layer) {
                         if progress_due(last, done, total) {
-                            post_progress(&scope, slot, layer, done, total);
+                            post_progress(&scope, image, layer, done, total);
                         }
                     }
                 };
@@ -482,7 +501,7 @@ impl Session {
         let scan_ms = now(&scope()) - self.scan_started;
         let workers = self.schedule.workers_used();
         complete(
-            self.slot, self.file, self.plan, self.scans, scan_ms, workers,
+            self.image, self.file, self.plan, self.scans, scan_ms, workers,
         );
     }
 }
@@ -490,7 +509,7 @@ impl Session {
 /// Every layer is scanned: the report and the listing to the page, the image kept for the
 /// viewer and the diff.
 fn complete(
-    slot: Slot,
+    image: ImageId,
     file: File,
     plan: Plan,
     scans: Vec<Option<LayerScan>>,
@@ -504,7 +523,7 @@ fn complete(
     post(
         &scope,
         &Outgoing::Analyzed {
-            slot,
+            image,
             report: &analysis.report,
             files,
             scan_ms,
@@ -514,7 +533,8 @@ fn complete(
         },
     );
     IMAGES.with(|images| {
-        images.borrow_mut()[usize::from(slot & 1)] = Some(Loaded {
+        images.borrow_mut()[usize::from(image.slot & 1)] = Some(Loaded {
+            open: image.open,
             file,
             plan,
             scans,
@@ -525,7 +545,7 @@ fn complete(
 
 pub fn post_progress(
     scope: &DedicatedWorkerGlobalScope,
-    slot: Slot,
+    image: ImageId,
     layer: usize,
     done: u64,
     total: u64,
@@ -533,7 +553,7 @@ pub fn post_progress(
     post(
         scope,
         &Outgoing::Progress {
-            slot,
+            image,
             layer: layer as u32,
             done: done as f64,
             total: total as f64,
@@ -542,16 +562,22 @@ pub fn post_progress(
 }
 
 /// A scan worker's one task: scan `job` of `file`, and return the scan as bytes.
-pub fn scan_for_coordinator(slot: Slot, job: ScanJob, file: File, verify: bool) {
+pub fn scan_for_coordinator(image: ImageId, job: ScanJob, file: File, verify: bool) {
     let scope = scope();
     let source = match FileSource::new(file.into()) {
         Ok(source) => source,
-        Err(error) => return failed(&scope, Some(slot), format!("cannot read the file: {error}")),
+        Err(error) => {
+            return failed(
+                &scope,
+                Some(image),
+                format!("cannot read the file: {error}"),
+            )
+        }
     };
     let mut last = 0;
     let mut progress = |layer: usize, done: u64, total: u64| {
         if progress_due(&mut last, done, total) {
-            post_progress(&scope, slot, layer, done, total);
+            post_progress(&scope, image, layer, done, total);
         }
     };
     let scan = inspect::scan_region(
@@ -569,7 +595,7 @@ pub fn scan_for_coordinator(slot: Slot, job: ScanJob, file: File, verify: bool) 
     if let Err(error) = sent {
         failed(
             &scope,
-            Some(slot),
+            Some(image),
             format!("cannot return the scan: {}", describe(&error)),
         );
     }

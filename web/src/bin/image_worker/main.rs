@@ -22,8 +22,8 @@ use layerlab_image::model::LayerEntries;
 use layerlab_image::report::{Analysis, Report};
 use layerlab_image::scan::LayerScan;
 use layerlab_web::image::protocol::{
-    self, DiffTotals, EntryText, FileListing, FileRecord, ImageCommand, ImageMessage, ImageRequest,
-    Mark, PlanView, PlannedLayer, ProblemView, Slot, DIFF_ROWS, VIEWER_MAX_BYTES,
+    self, DiffTotals, EntryText, FileListing, FileRecord, ImageCommand, ImageId, ImageMessage,
+    ImageRequest, Mark, PlanView, PlannedLayer, ProblemView, DIFF_ROWS, VIEWER_MAX_BYTES,
 };
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,6 +35,8 @@ type Outgoing<'a> = ImageMessage<&'a Report, &'a ImageDiff>;
 
 /// One analysed image.
 struct Loaded {
+    /// The page's number for this opening of the file.
+    open: u32,
     file: File,
     plan: Plan,
     scans: Vec<Option<LayerScan>>,
@@ -59,35 +61,39 @@ fn main() {
 
 fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
     match protocol::decode_request(data) {
-        Ok(ImageRequest::Open { slot, file, verify }) => coordinator::open(slot, file, verify),
+        Ok(ImageRequest::Open {
+            image,
+            file,
+            verify,
+        }) => coordinator::open(image, file, verify),
         Ok(ImageRequest::Scan {
-            slot,
+            image,
             job,
             file,
             verify,
         }) => {
-            coordinator::scan_for_coordinator(slot, job, file, verify);
+            coordinator::scan_for_coordinator(image, job, file, verify);
         }
         Ok(ImageRequest::Command(ImageCommand::ReadEntry {
-            slot,
+            image,
             request,
             layer,
             entry,
             path,
-        })) => read_entry(scope, slot, request, layer, entry, path),
+        })) => read_entry(scope, image, request, layer, entry, path),
         Ok(ImageRequest::Command(ImageCommand::Diff)) => compare(scope),
         Err(error) => post(
             scope,
             &Outgoing::Failed {
-                slot: None,
+                image: None,
                 message: error.to_string(),
             },
         ),
     }
 }
 
-fn failed(scope: &DedicatedWorkerGlobalScope, slot: Option<Slot>, message: String) {
-    post(scope, &Outgoing::Failed { slot, message });
+fn failed(scope: &DedicatedWorkerGlobalScope, image: Option<ImageId>, message: String) {
+    post(scope, &Outgoing::Failed { image, message });
 }
 
 fn plan_view(plan: &Plan) -> PlanView {
@@ -201,7 +207,7 @@ fn listing(plan: &Plan, scans: &[Option<LayerScan>], merged: &Merged) -> FileLis
 
 fn read_entry(
     scope: &DedicatedWorkerGlobalScope,
-    slot: Slot,
+    image: ImageId,
     request: u32,
     layer: u32,
     entry: u32,
@@ -209,8 +215,9 @@ fn read_entry(
 ) {
     let result = IMAGES.with(|images| {
         let images = images.borrow();
-        let loaded = images[usize::from(slot & 1)]
+        let loaded = images[usize::from(image.slot & 1)]
             .as_ref()
+            .filter(|loaded| loaded.open == image.open)
             .ok_or_else(|| "that image is no longer open".to_owned())?;
         let source = FileSource::new(loaded.file.clone().into())?;
         read_entry_content(
@@ -232,7 +239,7 @@ fn read_entry(
             post(
                 scope,
                 &Outgoing::Content(EntryText {
-                    slot,
+                    slot: image.slot,
                     request,
                     path,
                     layer,
@@ -243,7 +250,7 @@ fn read_entry(
                 }),
             );
         }
-        Err(message) => failed(scope, Some(slot), format!("cannot show {path}: {message}")),
+        Err(message) => failed(scope, Some(image), format!("cannot show {path}: {message}")),
     }
 }
 
