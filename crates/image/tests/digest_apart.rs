@@ -6,7 +6,7 @@
 mod support;
 
 use layerlab_image::scan::{
-    digest_blob, scan_layer, scan_layer_awaiting_digest, LayerScan, ScanOptions,
+    digest_blob, scan_layer, scan_layer_awaiting_digest, LayerScan, ScanAwaitingDigest, ScanOptions,
 };
 use support::archives::{gzip, layer_tar, noise};
 
@@ -72,29 +72,26 @@ fn scanning_and_hashing_apart_equals_one_pass() {
     }
 }
 
+/// A one-file plain layer scanned without its blob digest, and its size.
+fn small_layer_awaiting_digest() -> (ScanAwaitingDigest, u64) {
+    let tar = layer_tar(&[("a.txt", b"a\n")]);
+    let size = tar.len() as u64;
+    let options = ScanOptions::default();
+    let awaiting = scan_layer_awaiting_digest(tar.as_slice(), size, &options, &mut |_| {});
+    (awaiting, size)
+}
+
 #[test]
 fn a_plain_layer_takes_its_diff_id_from_the_digest_hashed_apart() {
-    let tar = layer_tar(&[("a.txt", b"a\n")]);
-    let awaiting = scan_layer_awaiting_digest(
-        tar.as_slice(),
-        tar.len() as u64,
-        &ScanOptions::default(),
-        &mut |_| {},
-    );
-    let scan = awaiting.with_blob_digest(Ok(("sha256:given".to_owned(), tar.len() as u64)));
+    let (awaiting, size) = small_layer_awaiting_digest();
+    let scan = awaiting.with_blob_digest(Ok(("sha256:given".to_owned(), size)));
     assert_eq!(scan.blob_digest.as_deref(), Some("sha256:given"));
     assert_eq!(scan.diff_id.as_deref(), Some("sha256:given"));
 }
 
 #[test]
 fn a_digest_of_other_bytes_is_a_problem_not_a_digest() {
-    let tar = layer_tar(&[("a.txt", b"a\n")]);
-    let awaiting = scan_layer_awaiting_digest(
-        tar.as_slice(),
-        tar.len() as u64,
-        &ScanOptions::default(),
-        &mut |_| {},
-    );
+    let (awaiting, _) = small_layer_awaiting_digest();
     let scan = awaiting.with_blob_digest(Ok(("sha256:short".to_owned(), 10)));
     assert_eq!((scan.blob_digest, scan.diff_id), (None, None));
     assert!(
