@@ -5,8 +5,10 @@
 // image worker's wasm memory afterwards.
 // The worker is warmed up on a small fixture first, so its start-up is not counted.
 // Usage (after a release build into LAYERLAB_DIST):
-//   node tests/e2e/image_bench.mjs [--no-verify] WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]
+//   node tests/e2e/image_bench.mjs [--no-verify] [--one-worker] WARMUP.tar ARCHIVE.tar [...]
 // --no-verify turns the explorer's "Verify digests" off (no SHA-256), as dive reads images.
+// --one-worker refuses the scan workers' script, so the image worker scans every layer
+// itself: one worker, one core, which gives the per-core rate.
 import { fileURLToPath } from "node:url";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
@@ -18,16 +20,23 @@ const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
+const FLAGS = ["--no-verify", "--one-worker"];
 const noVerify = process.argv.includes("--no-verify");
-const [warmup, ...archives] = process.argv.slice(2).filter((arg) => arg !== "--no-verify");
+const oneWorker = process.argv.includes("--one-worker");
+const [warmup, ...archives] = process.argv.slice(2).filter((arg) => !FLAGS.includes(arg));
 if (!warmup || archives.length === 0) {
-  console.error("usage: node image_bench.mjs [--no-verify] WARMUP.tar ARCHIVE.tar [ARCHIVE.tar ...]");
+  console.error("usage: node image_bench.mjs [--no-verify] [--one-worker] WARMUP.tar ARCHIVE.tar [...]");
   process.exit(2);
 }
-const server = await serve(DIST);
+const LOADER = "/image_worker_loader.js";
+const server = await serve(DIST, oneWorker
+  ? { refuse: (path, requests) => path === LOADER && requests.filter((r) => r === path).length > 1 }
+  : {});
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 try {
-  const page = await browser.newPage();
+  // No service worker: its background precache would compete for the cores, and would be
+  // the first to fetch the worker script that --one-worker counts.
+  const page = await (await browser.newContext({ serviceWorkers: "block" })).newPage();
   await page.goto(`${server.url}#/image`);
   if (noVerify) {
     await page.getByTestId("verify-digests").uncheck();
