@@ -658,7 +658,7 @@ impl Merger {
                 visible: false,
             };
             let mut link = LinkInfo {
-                target: entry.link_target.clone(),
+                target: entry.link_target.as_deref().map(Box::from),
                 ..LinkInfo::default()
             };
             if entry.kind == EntryKind::Hardlink {
