@@ -299,8 +299,9 @@ impl PathTree {
     }
 
     /// `members` (parents included, the root excluded) children first, siblings by name
-    /// bytes (dive's `VisitDepthChildFirst`), each with whether it has children.
-    pub(crate) fn child_first_order(&self, members: Vec<NodeId>) -> Vec<(NodeId, bool)> {
+    /// bytes (dive's `VisitDepthChildFirst`). A node with children comes right after its last
+    /// child.
+    pub(crate) fn child_first_order(&self, members: Vec<NodeId>) -> Vec<NodeId> {
         let lists = self.children_of(members);
         let mut order = Vec::with_capacity(lists.sorted.len());
         let mut stack: Vec<(NodeId, &[NodeId])> = vec![(ROOT, lists.children(ROOT))];
@@ -313,7 +314,7 @@ impl PathTree {
             let node = *node;
             stack.pop();
             if node != ROOT {
-                order.push((node, !lists.children(node).is_empty()));
+                order.push(node);
             }
         }
         order
