@@ -12,19 +12,15 @@ pub(crate) type NodeId = u32;
 pub(crate) const ROOT: NodeId = 0;
 const NO_NODE: NodeId = u32::MAX;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct PathNode {
-    name_start: u64,
-    name_len: u32,
-    parent: NodeId,
-}
-
 /// An append-only interner of slash-separated paths. A path and its names map one to one
 /// (`a//b` is `a`, ``, `b`), so equal ids mean equal strings.
 #[derive(Clone, Debug)]
 pub(crate) struct PathTree {
+    /// Every node's name, in node order.
     names: String,
-    nodes: Vec<PathNode>,
+    /// Where each node's name starts in `names`; it ends where the next node's starts.
+    name_starts: Vec<usize>,
+    parents: Vec<NodeId>,
     /// Open addressing over node ids keyed by (parent, name); `NO_NODE` marks a free slot.
     slots: Vec<NodeId>,
     /// Keyed hashing, so crafted names cannot pile up in one probe chain.
@@ -33,7 +29,9 @@ pub(crate) struct PathTree {
 
 impl PartialEq for PathTree {
     fn eq(&self, other: &Self) -> bool {
-        self.names == other.names && self.nodes == other.nodes
+        self.names == other.names
+            && self.name_starts == other.name_starts
+            && self.parents == other.parents
     }
 }
 
@@ -43,11 +41,8 @@ impl Default for PathTree {
     fn default() -> Self {
         PathTree {
             names: String::new(),
-            nodes: vec![PathNode {
-                name_start: 0,
-                name_len: 0,
-                parent: NO_NODE,
-            }],
+            name_starts: vec![0],
+            parents: vec![NO_NODE],
             slots: vec![NO_NODE; 16],
             hasher: RandomState::new(),
         }
@@ -56,19 +51,23 @@ impl Default for PathTree {
 
 impl PathTree {
     pub(crate) fn name(&self, id: NodeId) -> &str {
-        let Some(node) = self.nodes.get(id as usize) else {
+        let index = id as usize;
+        let Some(&start) = self.name_starts.get(index) else {
             return "";
         };
-        let start = usize::try_from(node.name_start).unwrap_or(usize::MAX);
-        let end = start.saturating_add(node.name_len as usize);
+        let end = self
+            .name_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.names.len());
         self.names.get(start..end).unwrap_or("")
     }
 
     /// `None` for the root.
     pub(crate) fn parent(&self, id: NodeId) -> Option<NodeId> {
-        self.nodes
+        self.parents
             .get(id as usize)
-            .map(|node| node.parent)
+            .copied()
             .filter(|&parent| parent != NO_NODE)
     }
 
@@ -98,17 +97,14 @@ impl PathTree {
             return id;
         }
         // Ids are u32: 4 billion nodes would take a 2 TB layer set (an entry is ≥ 512 bytes).
-        let id = NodeId::try_from(self.nodes.len()).unwrap_or(NO_NODE - 1);
-        self.nodes.push(PathNode {
-            name_start: self.names.len() as u64,
-            name_len: u32::try_from(name.len()).unwrap_or(u32::MAX),
-            parent,
-        });
+        let id = NodeId::try_from(self.parents.len()).unwrap_or(NO_NODE - 1);
+        self.name_starts.push(self.names.len());
+        self.parents.push(parent);
         self.names.push_str(name);
         if let Some(free) = self.slots.get_mut(slot) {
             *free = id;
         }
-        if self.nodes.len() * 4 > self.slots.len() * 3 {
+        if self.parents.len() * 4 > self.slots.len() * 3 {
             self.grow();
         }
         id
@@ -118,7 +114,7 @@ impl PathTree {
         let size = self.slots.len() * 2;
         self.slots = vec![NO_NODE; size];
         let mask = size - 1;
-        for id in 1..self.nodes.len() {
+        for id in 1..self.parents.len() {
             let id = id as NodeId;
             let key = (self.parent(id).unwrap_or(NO_NODE), self.name(id));
             let mut slot = self.hasher.hash_one(key) as usize & mask;
@@ -237,7 +233,7 @@ impl PathTree {
     pub(crate) fn path_order(&self, members: Vec<NodeId>) -> Vec<NodeId> {
         // A node can be present below an absent one (an entry placed under a symlink gets no
         // implicit parents): absent ancestors join the walk without being listed.
-        let mut is_member = vec![false; self.nodes.len()];
+        let mut is_member = vec![false; self.parents.len()];
         for &id in &members {
             if let Some(flag) = is_member.get_mut(id as usize) {
                 *flag = true;
