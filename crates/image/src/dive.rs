@@ -86,8 +86,11 @@ impl DiveAnalysis {
 
 /// Computes dive's numbers for `layers` in manifest order.
 pub fn analyze(layers: &[&LayerEntries]) -> DiveAnalysis {
-    let mut paths = PathTree::default();
-    let paths = &mut paths;
+    analyze_with_paths(layers, &mut PathTree::default())
+}
+
+/// [`analyze`], interning its paths into `paths` (which the merge can then start from).
+pub(crate) fn analyze_with_paths(layers: &[&LayerEntries], paths: &mut PathTree) -> DiveAnalysis {
     let mut sightings: Vec<Sighting> = Vec::new();
     let mut layer_sizes = Vec::with_capacity(layers.len());
     let mut stopped_early = Vec::new();

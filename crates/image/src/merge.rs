@@ -452,7 +452,16 @@ pub struct PathWaste {
 /// each layer's changes, the wasted versions and the totals. Never fails: oddities become
 /// `warnings`.
 pub fn merge(layers: &[&LayerEntries]) -> Merged {
-    let mut merger = Merger::default();
+    merge_with_paths(layers, PathTree::default())
+}
+
+/// [`merge`] starting from paths already interned (by dive's analysis of the same layers), so
+/// the two never hold a tree of paths each.
+pub(crate) fn merge_with_paths(layers: &[&LayerEntries], paths: PathTree) -> Merged {
+    let mut merger = Merger {
+        paths,
+        ..Merger::default()
+    };
     let mut changes = Vec::with_capacity(layers.len());
     for (layer_index, layer) in layers.iter().enumerate() {
         merger.apply_layer(layer_index, layer);
