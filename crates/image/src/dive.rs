@@ -101,6 +101,7 @@ pub(crate) fn analyze_with_paths(layers: &[&LayerEntries], paths: &mut PathTree)
         layer_sizes.push(size);
         let order = paths.child_first_order(std::mem::take(&mut tree.members));
         let more_layers = layer_index + 1 < layers.len();
+        sightings.reserve(order.len());
         // The stacked tree serves layer 0's own whiteouts and the layers above; a lone layer
         // without whiteouts never reads it.
         if layer_index == 0 && (more_layers || has_whiteout(paths, &order)) {
@@ -340,7 +341,21 @@ struct LayerTree {
 impl LayerTree {
     /// Replaces the tree with `layer`'s and returns the layer's size.
     fn fill(&mut self, paths: &mut PathTree, layer: &LayerEntries) -> u64 {
-        self.members.clear();
+        // Into an empty tree, every entry is a new node: make room for them (and some implicit
+        // parents) up front. Later layers mostly meet known paths; their arrays grow as needed.
+        let nodes = layer.entries.len().saturating_add(layer.entries.len() / 8);
+        if paths.len() <= 1 {
+            let name_bytes: usize = layer
+                .entries
+                .iter()
+                .map(|entry| entry.path.rsplit('/').next().map_or(0, str::len))
+                .sum();
+            paths.reserve(nodes, name_bytes.saturating_add(name_bytes / 8));
+            self.stamps.reserve(nodes);
+            self.sizes.reserve(nodes);
+            self.dirs.reserve(nodes);
+        }
+        self.members = Vec::with_capacity(nodes);
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamps.iter_mut().for_each(|stamp| *stamp = 0);

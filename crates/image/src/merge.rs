@@ -462,6 +462,9 @@ pub(crate) fn merge_with_paths(layers: &[&LayerEntries], paths: PathTree) -> Mer
         paths,
         ..Merger::default()
     };
+    // Handed-over paths tell how many nodes there will be: size the arrays once.
+    merger.states.reserve_exact(merger.paths.len());
+    merger.live.reserve(&merger.paths);
     let mut changes = Vec::with_capacity(layers.len());
     for (layer_index, layer) in layers.iter().enumerate() {
         merger.apply_layer(layer_index, layer);
@@ -583,6 +586,9 @@ impl Merger {
     }
 
     fn apply_layer(&mut self, layer_index: usize, layer: &LayerEntries) {
+        // Most entries touch one node; removals and implicit parents a few more.
+        let entries = layer.entries.len();
+        self.touched.reserve(entries.saturating_add(entries / 8));
         for entry in layer.entries.iter().filter(|e| e.kind == EntryKind::Opaque) {
             let (dir, _) = split_parent(&entry.path);
             if let Some(dir) = self.existing_dir(dir) {

@@ -63,6 +63,11 @@ impl PathTree {
         self.names.get(start..end).unwrap_or("")
     }
 
+    /// How many nodes there are, the root included.
+    pub(crate) fn len(&self) -> usize {
+        self.parents.len()
+    }
+
     /// `None` for the root.
     pub(crate) fn parent(&self, id: NodeId) -> Option<NodeId> {
         self.parents
@@ -105,13 +110,27 @@ impl PathTree {
             *free = id;
         }
         if self.parents.len() * 4 > self.slots.len() * 3 {
-            self.grow();
+            self.rehash(self.slots.len() * 2);
         }
         id
     }
 
-    fn grow(&mut self) {
-        let size = self.slots.len() * 2;
+    /// Makes room for `nodes` more nodes whose names take `name_bytes`, so that interning a
+    /// layer grows each array once instead of doubling its way there (every doubling leaves
+    /// the old block behind, and the allocator may keep it resident).
+    pub(crate) fn reserve(&mut self, nodes: usize, name_bytes: usize) {
+        self.name_starts.reserve(nodes);
+        self.parents.reserve(nodes);
+        self.names.reserve(name_bytes);
+        let total = self.parents.len().saturating_add(nodes);
+        if total.saturating_mul(4) > self.slots.len().saturating_mul(3) {
+            let size = (total.saturating_mul(4) / 3 + 1).next_power_of_two();
+            self.rehash(size);
+        }
+    }
+
+    /// Rebuilds the slot table with `size` slots (a power of two, more than the nodes).
+    fn rehash(&mut self, size: usize) {
         self.slots = vec![NO_NODE; size];
         let mask = size - 1;
         for id in 1..self.parents.len() {
@@ -368,6 +387,14 @@ pub(crate) struct LiveSet {
 }
 
 impl LiveSet {
+    /// Makes room for the nodes of `paths` at once, rather than growing node by node.
+    pub(crate) fn reserve(&mut self, paths: &PathTree) {
+        let more = paths.len().saturating_sub(self.flags.len());
+        self.flags.reserve(more);
+        self.first_child.reserve(more);
+        self.next_sibling.reserve(more);
+    }
+
     fn reserve_for(&mut self, id: NodeId) {
         let needed = id as usize + 1;
         if self.flags.len() < needed {
@@ -483,11 +510,12 @@ impl LiveSet {
         found
     }
 
-    /// Every present node, in no particular order.
+    /// Every present node, in increasing order.
     pub(crate) fn present(&self) -> Vec<NodeId> {
-        (0..self.flags.len() as NodeId)
-            .filter(|&id| self.contains(id))
-            .collect()
+        let count = self.flags.iter().filter(|&&f| f & PRESENT != 0).count();
+        let mut present = Vec::with_capacity(count);
+        present.extend((0..self.flags.len() as NodeId).filter(|&id| self.contains(id)));
+        present
     }
 }
 
