@@ -1076,6 +1076,18 @@ mod tests {
     }
 
     #[test]
+    fn only_nodes_without_children_are_leaves() {
+        let l0 = layer(vec![dir("empty"), dir("full"), file("full/f", 3)]);
+        let l1 = layer(vec![dir("empty"), dir("full"), file("full/f", 3)]);
+        let analysis = analyze(&[&l0, &l1]);
+        // `/full` has a child in both layers, so it is never counted; `/empty` is a leaf.
+        assert_eq!(
+            paths(&analysis),
+            [("/empty", 2, 0, 0), ("/full/f", 2, 6, 3)]
+        );
+    }
+
+    #[test]
     fn child_first_order_is_dives() {
         let mut paths = PathTree::default();
         let keys = ["a", "a/b", "a-b", "-x", ".wh.a", "a/.wh.c"];

@@ -1287,6 +1287,31 @@ mod tests {
     }
 
     #[test]
+    fn a_path_created_and_removed_in_one_layer_is_no_change() {
+        let l0 = layer(vec![file("a", 1)]);
+        // `d/f` is added, then swept away when the file `d` replaces the directory `d`.
+        let l1 = layer(vec![dir("d"), file("d/f", 1), file("d", 2), file("a", 3)]);
+        let merged = merge(&[&l0, &l1]);
+        let changes: Vec<_> = merged
+            .changed_paths(1)
+            .into_iter()
+            .map(|c| (c.path.to_string(), c.change))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                ("a".to_owned(), Change::Modified),
+                ("d".to_owned(), Change::Added)
+            ]
+        );
+        let counts = merged
+            .layers
+            .get(1)
+            .map(|c| (c.added, c.modified, c.removed));
+        assert_eq!(counts, Some((1, 1, 0)));
+    }
+
+    #[test]
     fn waste_by_path_sums_versions_biggest_first() {
         let l0 = layer(vec![file("a", 5), file("b", 9)]);
         let l1 = layer(vec![file("a", 5), marker(".wh.b")]);
