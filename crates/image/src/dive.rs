@@ -86,21 +86,29 @@ impl DiveAnalysis {
 
 /// Computes dive's numbers for `layers` in manifest order.
 pub fn analyze(layers: &[&LayerEntries]) -> DiveAnalysis {
-    let mut paths = PathTree::default();
+    analyze_with_paths(layers, &mut PathTree::default())
+}
+
+/// [`analyze`], interning its paths into `paths` (which the merge can then start from).
+pub(crate) fn analyze_with_paths(layers: &[&LayerEntries], paths: &mut PathTree) -> DiveAnalysis {
     let mut sightings: Vec<Sighting> = Vec::new();
     let mut layer_sizes = Vec::with_capacity(layers.len());
     let mut stopped_early = Vec::new();
     let mut stacked = StackedTree::default();
     let mut tree = LayerTree::default();
     for (layer_index, layer) in layers.iter().enumerate() {
-        let size = tree.fill(&mut paths, layer);
+        let size = tree.fill(paths, layer);
         layer_sizes.push(size);
-        if layer_index == 0 {
-            stacked.copy_layer(&paths, &tree);
+        let order = paths.child_first_order(std::mem::take(&mut tree.members));
+        let more_layers = layer_index + 1 < layers.len();
+        sightings.reserve(order.len());
+        // The stacked tree serves layer 0's own whiteouts and the layers above; a lone layer
+        // without whiteouts never reads it.
+        if layer_index == 0 && (more_layers || has_whiteout(paths, &order)) {
+            stacked.copy_layer(paths, &tree, &order);
         }
-        let order = paths.child_first_order(tree.members.clone());
         count_leaves(
-            &mut paths,
+            paths,
             &tree,
             &order,
             &stacked,
@@ -108,7 +116,9 @@ pub fn analyze(layers: &[&LayerEntries]) -> DiveAnalysis {
             &mut sightings,
             &mut stopped_early,
         );
-        stacked.stack(&paths, &tree, &order);
+        if more_layers {
+            stacked.stack(paths, &tree, &order);
+        }
     }
     drop((stacked, tree));
 
@@ -130,7 +140,7 @@ pub fn analyze(layers: &[&LayerEntries]) -> DiveAnalysis {
         if stat.count >= 2 {
             if let Some(first) = group.first() {
                 inefficiencies.push(Inefficiency {
-                    path: first.key.dive_path(&paths),
+                    path: first.key.dive_path(paths),
                     count: stat.count,
                     cumulative_size: stat.cumulative,
                     min_size: stat.min.unwrap_or(0),
@@ -226,25 +236,39 @@ struct Sighting {
     size: u64,
 }
 
-/// Visits the leaves of one layer's tree in dive's order and records their sizes.
+/// Whether any node of `order` is named `.wh.*` (a whiteout or a marker dive drops).
+fn has_whiteout(paths: &PathTree, order: &[NodeId]) -> bool {
+    order.iter().any(|&id| paths.name(id).starts_with(".wh."))
+}
+
+/// Visits the leaves of one layer's tree in dive's order (`order`, children first) and records
+/// their sizes.
 fn count_leaves(
     paths: &mut PathTree,
     tree: &LayerTree,
-    order: &[(NodeId, bool)],
+    order: &[NodeId],
     stacked: &StackedTree,
     layer_index: usize,
     sightings: &mut Vec<Sighting>,
     stopped_early: &mut Vec<StoppedEarly>,
 ) {
-    // First the leaves dive reaches and the stacked node each whiteout names, then the sizes
-    // (whiteout sizes are subtree sums computed together, so nested whiteouts stay linear).
-    let mut visited: Vec<(StatKey, Leaf)> = Vec::new();
-    for &(id, has_children) in order {
+    // A whiteout of a directory weighs that directory's stacked subtree. Those sizes are
+    // computed together after the visit (so nested whiteouts stay linear): each such sighting
+    // is recorded with size 0 and its position kept here to be filled in.
+    let mut removed_dirs: Vec<(usize, NodeId)> = Vec::new();
+    let mut previous: Option<NodeId> = None;
+    for &id in order {
+        // Children first: a node with children comes right after its last child.
+        let has_children = previous.is_some_and(|child| paths.parent(child) == Some(id));
+        previous = Some(id);
         if has_children {
             continue;
         }
         let Some(removed) = paths.name(id).strip_prefix(".wh.") else {
-            visited.push((StatKey::new(id, false, true), Leaf::Sized(tree.size(id))));
+            sightings.push(Sighting {
+                key: StatKey::new(id, false, true),
+                size: tree.size(id),
+            });
             continue;
         };
         let parent = paths.parent(id).unwrap_or(ROOT);
@@ -267,39 +291,29 @@ fn count_leaves(
                 break;
             }
             Some(info) => {
-                let key = StatKey::new(target, trailing_slash, true);
-                let leaf = if info.is_dir {
-                    Leaf::RemovedDir(target)
-                } else {
-                    Leaf::Sized(0)
-                };
-                visited.push((key, leaf));
+                if info.is_dir {
+                    removed_dirs.push((sightings.len(), target));
+                }
+                sightings.push(Sighting {
+                    key: StatKey::new(target, trailing_slash, true),
+                    size: 0,
+                });
             }
         }
     }
 
-    let removed_dirs: Vec<NodeId> = visited
-        .iter()
-        .filter_map(|(_, leaf)| match leaf {
-            Leaf::RemovedDir(target) => Some(*target),
-            Leaf::Sized(_) => None,
-        })
-        .collect();
-    let subtree_sizes = stacked.subtree_sizes(paths, removed_dirs);
-    sightings.extend(visited.into_iter().map(|(key, leaf)| Sighting {
-        key,
-        size: match leaf {
-            Leaf::Sized(size) => size,
-            Leaf::RemovedDir(target) => subtree_sizes.get(&target).copied().unwrap_or(0),
-        },
-    }));
-}
-
-/// What a visited leaf weighs: its header size, or (a whiteout of a directory) the size of
-/// that directory's subtree in the stacked tree.
-enum Leaf {
-    Sized(u64),
-    RemovedDir(NodeId),
+    if removed_dirs.is_empty() {
+        return;
+    }
+    let subtree_sizes = stacked.subtree_sizes(
+        paths,
+        removed_dirs.iter().map(|&(_, target)| target).collect(),
+    );
+    for (index, target) in removed_dirs {
+        if let Some(sighting) = sightings.get_mut(index) {
+            sighting.size = subtree_sizes.get(&target).copied().unwrap_or(0);
+        }
+    }
 }
 
 /// dive's `FileInfo` as far as its numbers need it.
@@ -327,7 +341,21 @@ struct LayerTree {
 impl LayerTree {
     /// Replaces the tree with `layer`'s and returns the layer's size.
     fn fill(&mut self, paths: &mut PathTree, layer: &LayerEntries) -> u64 {
-        self.members.clear();
+        // Into an empty tree, every entry is a new node: make room for them (and some implicit
+        // parents) up front. Later layers mostly meet known paths; their arrays grow as needed.
+        let nodes = layer.entries.len().saturating_add(layer.entries.len() / 8);
+        if paths.len() <= 1 {
+            let name_bytes: usize = layer
+                .entries
+                .iter()
+                .map(|entry| entry.path.rsplit('/').next().map_or(0, str::len))
+                .sum();
+            paths.reserve(nodes, name_bytes.saturating_add(name_bytes / 8));
+            self.stamps.reserve(nodes);
+            self.sizes.reserve(nodes);
+            self.dirs.reserve(nodes);
+        }
+        self.members = Vec::with_capacity(nodes);
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamps.iter_mut().for_each(|stamp| *stamp = 0);
@@ -470,9 +498,9 @@ impl StackedTree {
         self.live.insert(paths, id);
     }
 
-    /// dive's `tree.Copy()` of layer 0's tree.
-    fn copy_layer(&mut self, paths: &PathTree, tree: &LayerTree) {
-        for &id in &tree.members {
+    /// dive's `tree.Copy()` of layer 0's tree, whose nodes are `order`.
+    fn copy_layer(&mut self, paths: &PathTree, tree: &LayerTree, order: &[NodeId]) {
+        for &id in order {
             self.set(paths, id, tree.info(id));
         }
     }
@@ -510,8 +538,8 @@ impl StackedTree {
 
     /// dive's `Stack`: in `upper`'s child-first `order`, a `.wh.` node removes the named path
     /// and any other node is added with its info.
-    fn stack(&mut self, paths: &PathTree, upper: &LayerTree, order: &[(NodeId, bool)]) {
-        for &(id, _) in order {
+    fn stack(&mut self, paths: &PathTree, upper: &LayerTree, order: &[NodeId]) {
+        for &id in order {
             if let Some(removed) = paths.name(id).strip_prefix(".wh.") {
                 let parent = paths.parent(id).unwrap_or(ROOT);
                 let target = if removed.is_empty() {
@@ -1014,8 +1042,9 @@ mod tests {
         let mut paths = PathTree::default();
         let mut tree = LayerTree::default();
         tree.fill(&mut paths, &l0);
+        let order = paths.child_first_order(std::mem::take(&mut tree.members));
         let mut stacked = StackedTree::default();
-        stacked.copy_layer(&paths, &tree);
+        stacked.copy_layer(&paths, &tree, &order);
         let id = |path: &str| paths.lookup(path).expect("interned");
         let sizes =
             stacked.subtree_sizes(&paths, vec![id("a/b/c"), id("a"), id("a/b"), id("a/b-c")]);
@@ -1047,18 +1076,28 @@ mod tests {
     }
 
     #[test]
+    fn only_nodes_without_children_are_leaves() {
+        let l0 = layer(vec![dir("empty"), dir("full"), file("full/f", 3)]);
+        let l1 = layer(vec![dir("empty"), dir("full"), file("full/f", 3)]);
+        let analysis = analyze(&[&l0, &l1]);
+        // `/full` has a child in both layers, so it is never counted; `/empty` is a leaf.
+        assert_eq!(
+            paths(&analysis),
+            [("/empty", 2, 0, 0), ("/full/f", 2, 6, 3)]
+        );
+    }
+
+    #[test]
     fn child_first_order_is_dives() {
         let mut paths = PathTree::default();
         let keys = ["a", "a/b", "a-b", "-x", ".wh.a", "a/.wh.c"];
         let ids: Vec<NodeId> = keys.iter().map(|key| paths.intern(key)).collect();
-        let order: Vec<(String, bool)> = paths
+        let names: Vec<String> = paths
             .child_first_order(ids)
             .into_iter()
-            .map(|(id, has_children)| (paths.path(id), has_children))
+            .map(|id| paths.path(id))
             .collect();
-        let names: Vec<&str> = order.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(names, ["-x", ".wh.a", "a/.wh.c", "a/b", "a", "a-b"]);
-        assert!(order[4].1 && !order[3].1);
     }
 
     #[test]

@@ -452,7 +452,19 @@ pub struct PathWaste {
 /// each layer's changes, the wasted versions and the totals. Never fails: oddities become
 /// `warnings`.
 pub fn merge(layers: &[&LayerEntries]) -> Merged {
-    let mut merger = Merger::default();
+    merge_with_paths(layers, PathTree::default())
+}
+
+/// [`merge`] starting from paths already interned (by dive's analysis of the same layers), so
+/// the two never hold a tree of paths each.
+pub(crate) fn merge_with_paths(layers: &[&LayerEntries], paths: PathTree) -> Merged {
+    let mut merger = Merger {
+        paths,
+        ..Merger::default()
+    };
+    // Handed-over paths tell how many nodes there will be: size the arrays once.
+    merger.states.reserve_exact(merger.paths.len());
+    merger.live.reserve(&merger.paths);
     let mut changes = Vec::with_capacity(layers.len());
     for (layer_index, layer) in layers.iter().enumerate() {
         merger.apply_layer(layer_index, layer);
@@ -478,7 +490,13 @@ struct NodeState {
     implicit: bool,
     /// Set for the visible nodes when the merge finishes.
     visible: bool,
+    /// The current layer touched the node (it is in `Merger::touched`); fits in padding.
+    touched: bool,
 }
+
+// One per interned node: keep it from growing unnoticed.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<NodeState>() <= 32);
 
 impl Default for NodeState {
     fn default() -> Self {
@@ -492,6 +510,7 @@ impl Default for NodeState {
             kind: EntryKind::Other,
             implicit: false,
             visible: false,
+            touched: false,
         }
     }
 }
@@ -526,8 +545,8 @@ struct Merger {
     links: HashMap<NodeId, LinkInfo>,
     removed_versions: Vec<RemovedVersion>,
     warnings: Vec<MergeWarning>,
-    /// Every node the current layer touched, with whether it existed at that touch; the first
-    /// touch says whether it was visible when the layer began.
+    /// Every node the current layer touched, once, with whether it existed at its first touch
+    /// (that is, whether it was visible when the layer began).
     touched: Vec<(NodeId, bool)>,
     /// Every node's ancestors are directories, which lets `ensure_parents` stop at an existing
     /// parent directory. Only an entry placed below a symlink breaks it (for good).
@@ -567,6 +586,9 @@ impl Merger {
     }
 
     fn apply_layer(&mut self, layer_index: usize, layer: &LayerEntries) {
+        // Most entries touch one node; removals and implicit parents a few more.
+        let entries = layer.entries.len();
+        self.touched.reserve(entries.saturating_add(entries / 8));
         for entry in layer.entries.iter().filter(|e| e.kind == EntryKind::Opaque) {
             let (dir, _) = split_parent(&entry.path);
             if let Some(dir) = self.existing_dir(dir) {
@@ -621,7 +643,7 @@ impl Merger {
             if let Some(old) = self.state(id) {
                 let (old_kind, old_layer) = (old.kind, old.layer);
                 if old_kind == EntryKind::Dir && entry.kind == EntryKind::Dir {
-                    self.touched.push((id, true));
+                    self.touch(id, true);
                     if let Some(old) = self.states.get_mut(id as usize) {
                         old.layer = to_u32(layer_index);
                         old.mode = entry.mode;
@@ -656,9 +678,10 @@ impl Merger {
                 kind: entry.kind,
                 implicit: false,
                 visible: false,
+                touched: false,
             };
             let mut link = LinkInfo {
-                target: entry.link_target.clone(),
+                target: entry.link_target.as_deref().map(Box::from),
                 ..LinkInfo::default()
             };
             if entry.kind == EntryKind::Hardlink {
@@ -766,6 +789,7 @@ impl Merger {
                     kind: EntryKind::Dir,
                     implicit: true,
                     visible: false,
+                    touched: false,
                 },
             );
         }
@@ -773,15 +797,29 @@ impl Merger {
 
     /// Adds a node at a path that has none (any old node was removed first).
     fn insert(&mut self, id: NodeId, state: NodeState) {
-        self.touched.push((id, false));
         let index = id as usize;
         if self.states.len() <= index {
             self.states.resize(index + 1, NodeState::default());
         }
         if let Some(slot) = self.states.get_mut(index) {
-            *slot = state;
+            *slot = NodeState {
+                touched: slot.touched,
+                ..state
+            };
         }
+        self.touch(id, false);
         self.live.insert(&self.paths, id);
+    }
+
+    /// Lists `id` in `touched` unless the layer touched it before. Its state slot exists:
+    /// every node that is or was present went through `insert`.
+    fn touch(&mut self, id: NodeId, existed: bool) {
+        if let Some(state) = self.states.get_mut(id as usize) {
+            if !state.touched {
+                state.touched = true;
+                self.touched.push((id, existed));
+            }
+        }
     }
 
     /// Removes `id` (reason `own`) and everything below it (reason `below`).
@@ -813,7 +851,7 @@ impl Merger {
     }
 
     fn record_removal(&mut self, id: NodeId, layer_index: usize, reason: WasteReason) {
-        self.touched.push((id, true));
+        self.touch(id, true);
         let Some(state) = self.states.get(id as usize) else {
             return;
         };
@@ -840,26 +878,35 @@ impl Merger {
     /// Turns the nodes the layer touched into its change list and resets for the next layer.
     fn take_layer_changes(&mut self) -> LayerChanges {
         let mut touched = std::mem::take(&mut self.touched);
-        // Stable: the first touch of each node stays first.
-        touched.sort_by_key(|&(id, _)| id);
-        touched.dedup_by_key(|&mut (id, _)| id);
-        let mut changes = LayerChanges::default();
-        for (id, existed_before) in touched {
-            let change = match (existed_before, self.live.contains(id)) {
-                (false, true) => Change::Added,
-                (true, true) => Change::Modified,
-                (true, false) => Change::Removed,
-                (false, false) => continue, // created and removed within the layer
-            };
-            match change {
-                Change::Added => changes.added += 1,
-                Change::Modified => changes.modified += 1,
-                Change::Removed => changes.removed += 1,
+        for &(id, _) in &touched {
+            if let Some(state) = self.states.get_mut(id as usize) {
+                state.touched = false;
             }
-            changes.changes.push((id, change));
         }
-        changes.changes.shrink_to_fit();
-        changes
+        // Each node is listed once, so an unstable sort (no scratch buffer) gives one order.
+        touched.sort_unstable_by_key(|&(id, _)| id);
+        let live = &self.live;
+        // Collected in place: the touched list's buffer becomes the change list.
+        let mut changes: Vec<(NodeId, Change)> = touched
+            .into_iter()
+            .filter_map(|(id, existed_before)| {
+                let change = match (existed_before, live.contains(id)) {
+                    (false, true) => Change::Added,
+                    (true, true) => Change::Modified,
+                    (true, false) => Change::Removed,
+                    (false, false) => return None, // created and removed within the layer
+                };
+                Some((id, change))
+            })
+            .collect();
+        changes.shrink_to_fit();
+        let count = |wanted: Change| changes.iter().filter(|&&(_, c)| c == wanted).count();
+        LayerChanges {
+            added: count(Change::Added),
+            modified: count(Change::Modified),
+            removed: count(Change::Removed),
+            changes,
+        }
     }
 
     fn finish(self, layers: &[&LayerEntries], layer_changes: Vec<LayerChanges>) -> Merged {
@@ -1237,6 +1284,31 @@ mod tests {
                 ("app/data/g".to_owned(), Change::Added)
             ]
         );
+    }
+
+    #[test]
+    fn a_path_created_and_removed_in_one_layer_is_no_change() {
+        let l0 = layer(vec![file("a", 1)]);
+        // `d/f` is added, then swept away when the file `d` replaces the directory `d`.
+        let l1 = layer(vec![dir("d"), file("d/f", 1), file("d", 2), file("a", 3)]);
+        let merged = merge(&[&l0, &l1]);
+        let changes: Vec<_> = merged
+            .changed_paths(1)
+            .into_iter()
+            .map(|c| (c.path.to_string(), c.change))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                ("a".to_owned(), Change::Modified),
+                ("d".to_owned(), Change::Added)
+            ]
+        );
+        let counts = merged
+            .layers
+            .get(1)
+            .map(|c| (c.added, c.modified, c.removed));
+        assert_eq!(counts, Some((1, 1, 0)));
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! dive numbers, packages, findings). Kept small: a layer of 200,000 files holds 200,000
 //! `Entry`s, so every field here costs memory on big images.
 
-use serde::Serialize;
+use std::fmt;
+use std::ops::Deref;
+
+use serde::{Serialize, Serializer};
 
 /// What a tar entry is, after whiteout naming is taken into account: any basename starting
 /// with `.wh.` is a whiteout whatever its typeflag (umoci writes them as mode-0000 files).
@@ -72,7 +75,49 @@ pub struct Entry {
     pub gid: u32,
     /// Symlink or hardlink target as written in the header (hardlink targets are archive paths).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_target: Option<Box<str>>,
+    pub link_target: Option<LinkTarget>,
+}
+
+// An `Entry` per tar entry: keep it from growing back unnoticed.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Entry>() <= 48);
+
+/// A symlink or hardlink target. Boxed twice so that `Option<LinkTarget>` is one thin pointer
+/// in every `Entry`: most entries have no target, and a fat `Box<str>` would cost each of them
+/// 8 more bytes.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct LinkTarget(Box<Box<str>>);
+
+impl Deref for LinkTarget {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for LinkTarget {
+    fn from(target: &str) -> Self {
+        LinkTarget(Box::new(target.into()))
+    }
+}
+
+impl From<String> for LinkTarget {
+    fn from(target: String) -> Self {
+        LinkTarget(Box::new(target.into_boxed_str()))
+    }
+}
+
+impl fmt::Debug for LinkTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl Serialize for LinkTarget {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
 }
 
 /// A regular file's content kept during the scan because an analysis asked for it (package

@@ -12,19 +12,15 @@ pub(crate) type NodeId = u32;
 pub(crate) const ROOT: NodeId = 0;
 const NO_NODE: NodeId = u32::MAX;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct PathNode {
-    name_start: u64,
-    name_len: u32,
-    parent: NodeId,
-}
-
 /// An append-only interner of slash-separated paths. A path and its names map one to one
 /// (`a//b` is `a`, ``, `b`), so equal ids mean equal strings.
 #[derive(Clone, Debug)]
 pub(crate) struct PathTree {
+    /// Every node's name, in node order.
     names: String,
-    nodes: Vec<PathNode>,
+    /// Where each node's name starts in `names`; it ends where the next node's starts.
+    name_starts: Vec<usize>,
+    parents: Vec<NodeId>,
     /// Open addressing over node ids keyed by (parent, name); `NO_NODE` marks a free slot.
     slots: Vec<NodeId>,
     /// Keyed hashing, so crafted names cannot pile up in one probe chain.
@@ -33,7 +29,9 @@ pub(crate) struct PathTree {
 
 impl PartialEq for PathTree {
     fn eq(&self, other: &Self) -> bool {
-        self.names == other.names && self.nodes == other.nodes
+        self.names == other.names
+            && self.name_starts == other.name_starts
+            && self.parents == other.parents
     }
 }
 
@@ -43,11 +41,8 @@ impl Default for PathTree {
     fn default() -> Self {
         PathTree {
             names: String::new(),
-            nodes: vec![PathNode {
-                name_start: 0,
-                name_len: 0,
-                parent: NO_NODE,
-            }],
+            name_starts: vec![0],
+            parents: vec![NO_NODE],
             slots: vec![NO_NODE; 16],
             hasher: RandomState::new(),
         }
@@ -56,19 +51,28 @@ impl Default for PathTree {
 
 impl PathTree {
     pub(crate) fn name(&self, id: NodeId) -> &str {
-        let Some(node) = self.nodes.get(id as usize) else {
+        let index = id as usize;
+        let Some(&start) = self.name_starts.get(index) else {
             return "";
         };
-        let start = usize::try_from(node.name_start).unwrap_or(usize::MAX);
-        let end = start.saturating_add(node.name_len as usize);
+        let end = self
+            .name_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.names.len());
         self.names.get(start..end).unwrap_or("")
+    }
+
+    /// How many nodes there are, the root included.
+    pub(crate) fn len(&self) -> usize {
+        self.parents.len()
     }
 
     /// `None` for the root.
     pub(crate) fn parent(&self, id: NodeId) -> Option<NodeId> {
-        self.nodes
+        self.parents
             .get(id as usize)
-            .map(|node| node.parent)
+            .copied()
             .filter(|&parent| parent != NO_NODE)
     }
 
@@ -98,27 +102,38 @@ impl PathTree {
             return id;
         }
         // Ids are u32: 4 billion nodes would take a 2 TB layer set (an entry is ≥ 512 bytes).
-        let id = NodeId::try_from(self.nodes.len()).unwrap_or(NO_NODE - 1);
-        self.nodes.push(PathNode {
-            name_start: self.names.len() as u64,
-            name_len: u32::try_from(name.len()).unwrap_or(u32::MAX),
-            parent,
-        });
+        let id = NodeId::try_from(self.parents.len()).unwrap_or(NO_NODE - 1);
+        self.name_starts.push(self.names.len());
+        self.parents.push(parent);
         self.names.push_str(name);
         if let Some(free) = self.slots.get_mut(slot) {
             *free = id;
         }
-        if self.nodes.len() * 4 > self.slots.len() * 3 {
-            self.grow();
+        if self.parents.len() * 4 > self.slots.len() * 3 {
+            self.rehash(self.slots.len() * 2);
         }
         id
     }
 
-    fn grow(&mut self) {
-        let size = self.slots.len() * 2;
+    /// Makes room for `nodes` more nodes whose names take `name_bytes`, so that interning a
+    /// layer grows each array once instead of doubling its way there (every doubling leaves
+    /// the old block behind, and the allocator may keep it resident).
+    pub(crate) fn reserve(&mut self, nodes: usize, name_bytes: usize) {
+        self.name_starts.reserve(nodes);
+        self.parents.reserve(nodes);
+        self.names.reserve(name_bytes);
+        let total = self.parents.len().saturating_add(nodes);
+        if total.saturating_mul(4) > self.slots.len().saturating_mul(3) {
+            let size = (total.saturating_mul(4) / 3 + 1).next_power_of_two();
+            self.rehash(size);
+        }
+    }
+
+    /// Rebuilds the slot table with `size` slots (a power of two, more than the nodes).
+    fn rehash(&mut self, size: usize) {
         self.slots = vec![NO_NODE; size];
         let mask = size - 1;
-        for id in 1..self.nodes.len() {
+        for id in 1..self.parents.len() {
             let id = id as NodeId;
             let key = (self.parent(id).unwrap_or(NO_NODE), self.name(id));
             let mut slot = self.hasher.hash_one(key) as usize & mask;
@@ -237,7 +252,7 @@ impl PathTree {
     pub(crate) fn path_order(&self, members: Vec<NodeId>) -> Vec<NodeId> {
         // A node can be present below an absent one (an entry placed under a symlink gets no
         // implicit parents): absent ancestors join the walk without being listed.
-        let mut is_member = vec![false; self.nodes.len()];
+        let mut is_member = vec![false; self.parents.len()];
         for &id in &members {
             if let Some(flag) = is_member.get_mut(id as usize) {
                 *flag = true;
@@ -299,8 +314,9 @@ impl PathTree {
     }
 
     /// `members` (parents included, the root excluded) children first, siblings by name
-    /// bytes (dive's `VisitDepthChildFirst`), each with whether it has children.
-    pub(crate) fn child_first_order(&self, members: Vec<NodeId>) -> Vec<(NodeId, bool)> {
+    /// bytes (dive's `VisitDepthChildFirst`). A node with children comes right after its last
+    /// child.
+    pub(crate) fn child_first_order(&self, members: Vec<NodeId>) -> Vec<NodeId> {
         let lists = self.children_of(members);
         let mut order = Vec::with_capacity(lists.sorted.len());
         let mut stack: Vec<(NodeId, &[NodeId])> = vec![(ROOT, lists.children(ROOT))];
@@ -313,7 +329,7 @@ impl PathTree {
             let node = *node;
             stack.pop();
             if node != ROOT {
-                order.push((node, !lists.children(node).is_empty()));
+                order.push(node);
             }
         }
         order
@@ -371,6 +387,14 @@ pub(crate) struct LiveSet {
 }
 
 impl LiveSet {
+    /// Makes room for the nodes of `paths` at once, rather than growing node by node.
+    pub(crate) fn reserve(&mut self, paths: &PathTree) {
+        let more = paths.len().saturating_sub(self.flags.len());
+        self.flags.reserve(more);
+        self.first_child.reserve(more);
+        self.next_sibling.reserve(more);
+    }
+
     fn reserve_for(&mut self, id: NodeId) {
         let needed = id as usize + 1;
         if self.flags.len() < needed {
@@ -486,11 +510,12 @@ impl LiveSet {
         found
     }
 
-    /// Every present node, in no particular order.
+    /// Every present node, in increasing order.
     pub(crate) fn present(&self) -> Vec<NodeId> {
-        (0..self.flags.len() as NodeId)
-            .filter(|&id| self.contains(id))
-            .collect()
+        let count = self.flags.iter().filter(|&&f| f & PRESENT != 0).count();
+        let mut present = Vec::with_capacity(count);
+        present.extend((0..self.flags.len() as NodeId).filter(|&id| self.contains(id)));
+        present
     }
 }
 

@@ -11,6 +11,7 @@ use crate::layout::{Check, Format, Platform};
 use crate::merge::{self, Merged, PathWaste};
 use crate::model::{LayerEntries, Problem};
 use crate::packages::{self, Package};
+use crate::path_tree::PathTree;
 use crate::scan::LayerScan;
 
 /// How many paths `waste_top`, `largest_files` and `dive.inefficiencies` list.
@@ -167,9 +168,11 @@ pub fn analyze(plan: &Plan, scans: &[Option<LayerScan>]) -> Analysis {
         .iter()
         .map(|job| scan_of(job.index).map_or(&empty, |scan| &scan.layer))
         .collect();
-    // dive first: its working trees are gone before the merge builds its own.
-    let dive = dive::analyze(&entries);
-    let merged = merge::merge(&entries);
+    // dive first: its working trees are gone before the merge builds its own, and the paths
+    // it interned are the merge's.
+    let mut paths = PathTree::default();
+    let dive = dive::analyze_with_paths(&entries, &mut paths);
+    let merged = merge::merge_with_paths(&entries, paths);
     for warning in &merged.warnings {
         problems.push(Problem::warning(warning.to_string()));
     }

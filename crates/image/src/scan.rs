@@ -511,9 +511,7 @@ fn entry_from(header: &TarHeader, notes: &mut PathNotes) -> Entry {
     let path = clean_path(&header.name, notes);
     let kind = kind_of(&path, header.typeflag);
     let link_target = matches!(kind, EntryKind::Symlink | EntryKind::Hardlink).then(|| {
-        String::from_utf8_lossy(&header.link)
-            .into_owned()
-            .into_boxed_str()
+        crate::model::LinkTarget::from(String::from_utf8_lossy(&header.link).into_owned())
     });
     Entry {
         path,

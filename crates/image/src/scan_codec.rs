@@ -18,7 +18,7 @@
 
 use crate::compress::Compression;
 use crate::model::{
-    CapturedFile, Entry, EntryKind, LayerEntries, Problem, Severity, TokenHit, Xattr,
+    CapturedFile, Entry, EntryKind, LayerEntries, LinkTarget, Problem, Severity, TokenHit, Xattr,
 };
 use crate::scan::LayerScan;
 use crate::secrets;
@@ -169,7 +169,7 @@ impl LayerScan {
             let mode = input.u32()?;
             let uid = input.u32()?;
             let gid = input.u32()?;
-            let link_target = input.optional_string()?.map(String::into_boxed_str);
+            let link_target = input.optional_string()?.map(LinkTarget::from);
             entries.push(Entry {
                 path: text.into(),
                 kind,
