@@ -3,6 +3,9 @@
 // the local server (or is a file:, data: or blob: URL of the page itself), none fails, and
 // nothing is logged as an error (a CSP violation, a panic or a failed load shows up there).
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
@@ -21,6 +24,20 @@ export const ARGS = [
   "--no-first-run",
   "--disable-quic",
 ];
+
+/**
+ * Path of a 24 MiB OCI archive of two layers (made by make_two_layer_image.py, once per test
+ * process): large enough that the image explorer scans it with scan workers, which it does not
+ * start for small images such as the shared fixtures.
+ */
+export function twoLayerImage() {
+  const path = join(tmpdir(), `layerlab-e2e-two-layers-${process.pid}.tar`);
+  if (!twoLayerImage.made) {
+    execFileSync("python3", [fileURLToPath(new URL("./make_two_layer_image.py", import.meta.url)), path]);
+    twoLayerImage.made = true;
+  }
+  return path;
+}
 
 /** Starts the server and the browser; `run({ server, browser, context, page, guard })`. */
 export async function withBrowser(run, { serveDist = true, contextOptions = {}, server: custom } = {}) {
