@@ -32,12 +32,6 @@ def layer_bytes(files):
     return buffer.getvalue()
 
 
-def add(archive, name, data):
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    archive.addfile(info, io.BytesIO(data))
-
-
 def main():
     out = sys.argv[1]
     noise = random.Random(7)
@@ -75,11 +69,14 @@ def main():
             "annotations": {"org.opencontainers.image.ref.name": "latest"},
         }],
     }).encode()
+    members = [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'), ("index.json", index)]
+    for blob in [config, manifest, *layers]:
+        members.append(("blobs/sha256/" + digest(blob).removeprefix("sha256:"), blob))
     with tarfile.open(out, mode="w", format=tarfile.USTAR_FORMAT) as archive:
-        add(archive, "oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
-        add(archive, "index.json", index)
-        for blob in [config, manifest, *layers]:
-            add(archive, "blobs/sha256/" + digest(blob).removeprefix("sha256:"), blob)
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
 
 
 def digest(data):

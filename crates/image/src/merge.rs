@@ -1262,6 +1262,15 @@ mod tests {
         );
     }
 
+    /// Each path `layer` changed, as text, with its change.
+    fn path_changes(merged: &Merged, layer: usize) -> Vec<(String, Change)> {
+        merged
+            .changed_paths(layer)
+            .into_iter()
+            .map(|c| (c.path.to_string(), c.change))
+            .collect()
+    }
+
     #[test]
     fn delete_and_recreate_in_one_layer_is_a_modification() {
         let l0 = layer(vec![dir("app"), file("app/data/f", 3)]);
@@ -1271,11 +1280,7 @@ mod tests {
             file("app/data/g", 1),
         ]);
         let merged = merge(&[&l0, &l1]);
-        let changes: Vec<_> = merged
-            .changed_paths(1)
-            .into_iter()
-            .map(|c| (c.path.to_string(), c.change))
-            .collect();
+        let changes = path_changes(&merged, 1);
         assert_eq!(
             changes,
             [
@@ -1292,11 +1297,7 @@ mod tests {
         // `d/f` is added, then swept away when the file `d` replaces the directory `d`.
         let l1 = layer(vec![dir("d"), file("d/f", 1), file("d", 2), file("a", 3)]);
         let merged = merge(&[&l0, &l1]);
-        let changes: Vec<_> = merged
-            .changed_paths(1)
-            .into_iter()
-            .map(|c| (c.path.to_string(), c.change))
-            .collect();
+        let changes = path_changes(&merged, 1);
         assert_eq!(
             changes,
             [
