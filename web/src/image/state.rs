@@ -184,7 +184,9 @@ impl Explorer {
                     .image(image)
                     .and_then(|image| image.progress.get_mut(layer as usize))
                 {
-                    *progress = (done, total);
+                    // A layer whose scan worker failed is read again from its start by the
+                    // image worker: the bar waits at its mark instead of jumping back.
+                    *progress = (done.max(progress.0), total);
                 }
             }
             ImageMessage::Analyzed {
@@ -323,6 +325,45 @@ mod tests {
             1051.0,
         ));
         assert!(state.images[0].as_ref().expect("opened").busy());
+    }
+
+    #[test]
+    fn a_layer_read_again_does_not_move_its_bar_back() {
+        let progress = |done| {
+            Action::Message(
+                Box::new(ImageMessage::Progress {
+                    image: id(0, 1),
+                    layer: 0,
+                    done,
+                    total: 100.0,
+                }),
+                1.0,
+            )
+        };
+        let state = Explorer::default()
+            .reduce(Action::Opened {
+                files: vec![(id(0, 1), "a.tar".into(), 1.0)],
+                at: 0.0,
+            })
+            .reduce(Action::Message(
+                Box::new(ImageMessage::Planned {
+                    image: id(0, 1),
+                    plan: plan(1),
+                    elapsed_ms: 1.0,
+                }),
+                1.0,
+            ))
+            .reduce(progress(60.0))
+            .reduce(progress(10.0));
+        assert_eq!(
+            state.images[0].as_ref().expect("opened").progress,
+            vec![(60.0, 100.0)]
+        );
+        let state = state.reduce(progress(80.0));
+        assert_eq!(
+            state.images[0].as_ref().expect("opened").progress,
+            vec![(80.0, 100.0)]
+        );
     }
 
     #[test]
