@@ -34,3 +34,4 @@ pub mod share;
 pub mod simulate;
 pub mod text;
 pub mod worker_client;
+pub mod worker_handle;

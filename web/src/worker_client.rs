@@ -4,14 +4,13 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use wasm_bindgen::JsValue;
 use yew::Callback;
 
 use crate::protocol::{self, ConfigProblem, Report, RuleInfo, WorkerMessage, WORKER_URL};
 use crate::scheduler::Scheduler;
 use crate::settings::LintSettings;
+use crate::worker_handle::WorkerHandle;
 
 /// What the page learns from the worker.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,21 +40,8 @@ pub struct WorkerClient {
 
 struct Inner {
     scheduler: Scheduler,
-    worker: Option<Running>,
+    worker: Option<WorkerHandle>,
     on_event: Callback<ParserEvent>,
-}
-
-/// A started worker and the handlers it calls; dropping it stops the worker.
-struct Running {
-    worker: Worker,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.worker.terminate();
-    }
 }
 
 impl WorkerClient {
@@ -90,31 +76,18 @@ impl WorkerClient {
 }
 
 fn start(inner_rc: &Rc<RefCell<Inner>>) {
-    let weak = Rc::downgrade(inner_rc);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        on_message(&weak, event.data());
-    });
-    let weak = Rc::downgrade(inner_rc);
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-        // Stop the page from also logging it as uncaught: we report it ourselves.
-        event.prevent_default();
-        on_crash(&weak, &format!("the parser stopped: {}", event.message()));
-    });
-
-    match Worker::new(WORKER_URL) {
-        Ok(worker) => {
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            inner_rc.borrow_mut().worker = Some(Running {
-                worker,
-                _on_message: on_message,
-                _on_error: on_error,
-            });
-        }
+    let (weak, weak_crash) = (Rc::downgrade(inner_rc), Rc::downgrade(inner_rc));
+    let started = WorkerHandle::start(
+        WORKER_URL,
+        move |data| on_message(&weak, data),
+        move |message| on_crash(&weak_crash, &format!("the parser stopped: {message}")),
+    );
+    match started {
+        Ok(worker) => inner_rc.borrow_mut().worker = Some(worker),
         Err(error) => {
             let on_event = inner_rc.borrow().on_event.clone();
             on_event.emit(ParserEvent::Failed {
-                message: format!("could not start the parser: {}", describe(&error)),
+                message: format!("could not start the parser: {error}"),
                 text: None,
             });
         }
@@ -127,10 +100,7 @@ fn send(inner_rc: &Rc<RefCell<Inner>>, request: &protocol::ParseRequest) {
         .and_then(|message| {
             let inner = inner_rc.borrow();
             let running = inner.worker.as_ref().ok_or("no parser is running")?;
-            running
-                .worker
-                .post_message(&message)
-                .map_err(|error| describe(&error))
+            running.post(&message)
         });
     if let Err(message) = posted {
         // Nothing will answer this request: free the slot so later edits still go out.
@@ -239,12 +209,4 @@ fn on_crash(weak: &Weak<RefCell<Inner>>, message: &str) {
         message: format!("{message} (it restarts with your next edit)"),
         text: None,
     });
-}
-
-fn describe(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }

@@ -4,12 +4,12 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+use wasm_bindgen::JsValue;
+use web_sys::{File, Worker};
 use yew::Callback;
 
 use super::protocol::{self, ImageCommand, ImageId, ImageMessage, IMAGE_WORKER_URL};
+use crate::worker_handle::{describe, WorkerHandle};
 
 pub struct ImageClient {
     running: RefCell<Option<Running>>,
@@ -22,21 +22,15 @@ pub struct ImageClient {
 struct Outbox {
     ready: bool,
     waiting: Vec<(Option<ImageId>, JsValue)>,
+    /// Where the waiting messages go once it listens.
+    worker: Option<Worker>,
 }
 
 struct Running {
-    worker: Worker,
+    worker: WorkerHandle,
     outbox: Rc<RefCell<Outbox>>,
     /// The worker died (a panic, out of memory); the next request starts a new one.
     crashed: Rc<Cell<bool>>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.worker.terminate();
-    }
 }
 
 impl ImageClient {
@@ -78,10 +72,7 @@ impl ImageClient {
                 outbox.waiting.push((image, message));
                 return Ok(());
             }
-            running
-                .worker
-                .post_message(&message)
-                .map_err(|error| describe(&error))
+            running.worker.post(&message)
         });
         if let Err(message) = posted {
             self.on_message
@@ -102,27 +93,24 @@ impl ImageClient {
         if self.running.borrow().is_some() {
             return Ok(());
         }
-        let worker = Worker::new(IMAGE_WORKER_URL)
-            .map_err(|error| format!("could not start the image worker: {}", describe(&error)))?;
         let emit = self.on_message.clone();
         let outbox = Rc::new(RefCell::new(Outbox::default()));
-        let flush_to = (worker.clone(), Rc::clone(&outbox));
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let message = protocol::decode_message(event.data()).unwrap_or_else(|error| {
-                ImageMessage::Failed {
+        let flush = Rc::clone(&outbox);
+        let on_message = move |data: JsValue| {
+            let message =
+                protocol::decode_message(data).unwrap_or_else(|error| ImageMessage::Failed {
                     image: None,
                     message: error.to_string(),
-                }
-            });
+                });
             if message == ImageMessage::Ready {
-                let (worker, outbox) = &flush_to;
-                let waiting = {
-                    let mut outbox = outbox.borrow_mut();
+                let (waiting, worker) = {
+                    let mut outbox = flush.borrow_mut();
                     outbox.ready = true;
-                    std::mem::take(&mut outbox.waiting)
+                    (std::mem::take(&mut outbox.waiting), outbox.worker.clone())
                 };
                 for (image, message) in waiting {
-                    if let Err(error) = worker.post_message(&message) {
+                    let posted = worker.as_ref().map(|worker| worker.post_message(&message));
+                    if let Some(Err(error)) = posted {
                         emit.emit(ImageMessage::Failed {
                             image,
                             message: describe(&error),
@@ -131,38 +119,27 @@ impl ImageClient {
                 }
             }
             emit.emit(message);
-        });
+        };
         let emit = self.on_message.clone();
         let crashed = Rc::new(Cell::new(false));
         let mark_crashed = Rc::clone(&crashed);
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
+        let on_error = move |message: String| {
             mark_crashed.set(true);
             emit.emit(ImageMessage::Failed {
                 image: None,
                 message: format!(
-                    "the image worker stopped: {} (open the image again to retry)",
-                    event.message()
+                    "the image worker stopped: {message} (open the image again to retry)"
                 ),
             });
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        };
+        let worker = WorkerHandle::start(IMAGE_WORKER_URL, on_message, on_error)
+            .map_err(|error| format!("could not start the image worker: {error}"))?;
+        outbox.borrow_mut().worker = Some(worker.worker().clone());
         *self.running.borrow_mut() = Some(Running {
             worker,
             outbox,
             crashed,
-            _on_message: on_message,
-            _on_error: on_error,
         });
         Ok(())
     }
-}
-
-fn describe(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }

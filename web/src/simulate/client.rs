@@ -8,14 +8,13 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use super::protocol::{self, SimMessage, SimRequest, SIM_WORKER_URL};
 use super::report::Simulation;
 use super::scenario::SimScenario;
+use crate::worker_handle::WorkerHandle;
 
 /// What the panel shows about the simulation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -120,7 +119,7 @@ impl Simulator {
 pub fn use_simulator() -> Simulator {
     let state = use_reducer(SimState::default);
     let client = use_mut_ref(|| None::<Rc<RefCell<Client>>>);
-    // The worker stops with the component: dropping `Running` terminates it.
+    // The worker stops with the component: dropping its handle terminates it.
     {
         let client = client.clone();
         use_effect_with((), move |_| move || drop(client.borrow_mut().take()));
@@ -129,7 +128,7 @@ pub fn use_simulator() -> Simulator {
 }
 
 struct Client {
-    worker: Option<Running>,
+    worker: Option<WorkerHandle>,
     ready: bool,
     latest: u32,
     in_flight: Option<SimRequest>,
@@ -137,45 +136,23 @@ struct Client {
     dispatch: UseReducerDispatcher<SimState>,
 }
 
-struct Running {
-    worker: Worker,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.worker.terminate();
-    }
-}
-
 fn start(client: &Rc<RefCell<Client>>) {
-    let weak = Rc::downgrade(client);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        on_message(&weak, event.data());
-    });
-    let weak = Rc::downgrade(client);
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-        event.prevent_default();
-        on_crash(&weak, &event.message());
-    });
-    match Worker::new(SIM_WORKER_URL) {
+    let (weak, weak_crash) = (Rc::downgrade(client), Rc::downgrade(client));
+    let started = WorkerHandle::start(
+        SIM_WORKER_URL,
+        move |data| on_message(&weak, data),
+        move |message| on_crash(&weak_crash, &message),
+    );
+    match started {
         Ok(worker) => {
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             let mut inner = client.borrow_mut();
             inner.ready = false;
-            inner.worker = Some(Running {
-                worker,
-                _on_message: on_message,
-                _on_error: on_error,
-            });
+            inner.worker = Some(worker);
         }
         Err(error) => {
             let dispatch = client.borrow().dispatch.clone();
             dispatch.dispatch(SimEvent::Failed(format!(
-                "could not start the simulator: {}",
-                describe(&error)
+                "could not start the simulator: {error}"
             )));
         }
     }
@@ -198,9 +175,7 @@ fn dispatch_next(client: &Rc<RefCell<Client>>) {
                     .worker
                     .as_ref()
                     .ok_or_else(|| "the simulator is not running".to_owned())?
-                    .worker
-                    .post_message(&message)
-                    .map_err(|error| describe(&error))
+                    .post(&message)
             });
         if posted.is_ok() {
             inner.in_flight = Some(request);
@@ -273,12 +248,4 @@ fn on_crash(weak: &Weak<RefCell<Client>>, message: &str) {
     dispatch.dispatch(SimEvent::Failed(format!(
         "the simulator stopped: {message} (it restarts with your next change)"
     )));
-}
-
-fn describe(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }

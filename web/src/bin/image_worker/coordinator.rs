@@ -25,11 +25,12 @@ use layerlab_image::report;
 use layerlab_image::scan::{LayerScan, ScanOptions};
 use layerlab_web::image::protocol::{self, HelperReply, ImageId, ScanJob};
 use layerlab_web::image::scan_pool::{scan_worker_count, Schedule};
+use layerlab_web::worker_handle::describe;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, Event, File, MessageEvent, Worker};
 
-use super::file_source::{describe, FileSource};
+use super::file_source::FileSource;
 use super::{failed, listing, now, plan_view, post, wasm_memory_bytes, Loaded, Outgoing, IMAGES};
 
 /// Progress is posted at most once per this many compressed bytes of a layer.

@@ -10,6 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::io;
 
 use layerlab_image::source::{ReadAt, WINDOW_BYTES};
+use layerlab_web::worker_handle::describe;
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, FileReaderSync};
 
@@ -101,13 +102,4 @@ impl ReadAt for FileSource {
 
 fn to_io(error: JsValue) -> io::Error {
     io::Error::other(describe(&error))
-}
-
-pub fn describe(error: &JsValue) -> String {
-    use wasm_bindgen::JsCast;
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }
