@@ -284,6 +284,8 @@ pub enum ImageMessage<R = ReportView, D = DiffView> {
     },
     Content(EntryText),
     Diffed {
+        /// The two images compared.
+        images: [ImageId; 2],
         diff: D,
         /// Full lengths of the lists, which are cut to [`DIFF_ROWS`] rows.
         totals: DiffTotals,

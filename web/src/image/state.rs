@@ -220,8 +220,15 @@ impl Explorer {
                     self.viewer = Some(content);
                 }
             }
-            ImageMessage::Diffed { diff, totals } => {
-                self.diff = Some(Rc::new((diff, totals)));
+            ImageMessage::Diffed {
+                images,
+                diff,
+                totals,
+            } => {
+                // A diff of images since replaced waits for the diff of the ones shown.
+                if images.iter().all(|&id| self.image(id).is_some()) {
+                    self.diff = Some(Rc::new((diff, totals)));
+                }
             }
             ImageMessage::Failed { image, message } => {
                 let replaced = image.is_some_and(|id| self.image(id).is_none());
@@ -445,6 +452,39 @@ mod tests {
         let state = state.reduce(planned(2)).reduce(progress(2, 30.0));
         let image = state.images[0].as_ref().expect("opened");
         assert_eq!(image.progress, vec![(30.0, 100.0)]);
+    }
+
+    #[test]
+    fn a_diff_of_replaced_images_is_not_shown() {
+        let diffed = |first, second| {
+            Action::Message(
+                Box::new(ImageMessage::Diffed {
+                    images: [id(0, first), id(1, second)],
+                    diff: DiffView {
+                        shared_layers: Vec::new(),
+                        only_in_first: Vec::new(),
+                        only_in_second: Vec::new(),
+                        added: Vec::new(),
+                        removed: Vec::new(),
+                        changed: Vec::new(),
+                        size_delta: 1.0,
+                        compressed_delta: 0.0,
+                    },
+                    totals: DiffTotals::default(),
+                }),
+                1.0,
+            )
+        };
+        let state = Explorer::default().reduce(Action::Opened {
+            files: vec![
+                (id(0, 3), "a.tar".into(), 1.0),
+                (id(1, 4), "b.tar".into(), 1.0),
+            ],
+            at: 0.0,
+        });
+        // The diff of the pair opened before (1 and 2) arrives late.
+        assert_eq!(state.reduce(diffed(1, 2)).diff, None);
+        assert!(state.reduce(diffed(3, 4)).diff.is_some());
     }
 
     #[test]

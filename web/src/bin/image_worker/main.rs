@@ -284,6 +284,16 @@ fn compare(scope: &DedicatedWorkerGlobalScope) {
         post(
             scope,
             &Outgoing::Diffed {
+                images: [
+                    ImageId {
+                        slot: 0,
+                        open: first.open,
+                    },
+                    ImageId {
+                        slot: 1,
+                        open: second.open,
+                    },
+                ],
                 diff: &result,
                 totals,
             },
