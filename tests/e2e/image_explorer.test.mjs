@@ -217,6 +217,27 @@ test("several scan workers read the layers, with the same result as the image wo
   assert.match(parallel.layers[1], /COPY app \/app/);
 });
 
+test("scan workers that never start are given up after 20 s and the image worker scans alone", { timeout: 180_000 }, async () => {
+  const path = twoLayerImage();
+  // The scan workers' script request hangs: no error event ever comes, only silence.
+  const stalling = await serve(DIST, {
+    stall: (p, requests) => p === "/image_worker_loader.js" && requests.filter((r) => r === p).length > 1,
+  });
+  let stalled;
+  await withBrowser(async ({ page, guard }) => {
+    const started = Date.now();
+    stalled = await openAndAnalyse(page, stalling, path);
+    const waited = Date.now() - started;
+    assert.ok(waited >= 19_000, `the image worker waited for its scan workers first (${waited} ms)`);
+    // The stopped workers' hanging requests end as aborted.
+    guard.check({ allowFailed: (f) => f.includes("/image_worker_loader.js:") });
+  }, { ...NO_SERVICE_WORKER, server: stalling });
+  assert.equal(stalled.workers, 1, stalled.summary);
+  assert.equal(stalled.layers.length, 2);
+  assert.deepEqual(stalled.digestStatuses, ["ok", "ok"]);
+  assert.deepEqual(stalled.passwd, ["etc/passwd"]);
+});
+
 test("with 'Verify digests' off every layer is unchecked and the rest of the analysis is the same", { timeout: 240_000 }, async () => {
   const path = twoLayerImage();
   let verified, unverified, again;

@@ -20,8 +20,9 @@ const TYPES = {
  *  (optional) answers 404 to a request it returns true for (`requests`: the paths asked so
  *  far, this one included), to test what happens when a file cannot be loaded. `cut(path)`
  *  (optional) drops the connection without an answer, as when the network is gone; cut
- *  requests are not counted in `requests`. */
-export async function serve(root, { refuse = () => false, cut = () => false } = {}) {
+ *  requests are not counted in `requests`. `stall(path, requests)` (optional) never answers:
+ *  the request hangs until the server closes, as behind a server that stopped responding. */
+export async function serve(root, { refuse = () => false, cut = () => false, stall = () => false } = {}) {
   const base = normalize(root + sep);
   const requests = [];
   const server = createServer(async (request, response) => {
@@ -31,6 +32,9 @@ export async function serve(root, { refuse = () => false, cut = () => false } = 
       return;
     }
     requests.push(path);
+    if (stall(path, requests)) {
+      return;
+    }
     if (refuse(path, requests)) {
       response.writeHead(404, { "content-type": "text/plain" });
       response.end("refused by the test");
