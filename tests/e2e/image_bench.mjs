@@ -64,6 +64,7 @@ try {
       tar_mb_per_s: +(bytes / 1e6 / (ms / 1000)).toFixed(1),
       scan_workers: Number(await speed.getAttribute("data-workers")),
       worker_memory_mb: +(Number(await speed.getAttribute("data-memory-bytes")) / 1e6).toFixed(1),
+      scan_worker_memory_mb: +(Number(await speed.getAttribute("data-scan-worker-memory-bytes")) / 1e6).toFixed(1),
     };
   };
   await open(warmup);

@@ -171,6 +171,7 @@ async function openAndAnalyse(page, server, path, { verify = true } = {}) {
   return {
     workers: Number(await speed.getAttribute("data-workers")),
     summary: await speed.textContent(),
+    scanWorkerMemory: Number(await speed.getAttribute("data-scan-worker-memory-bytes")),
     ...(await analysed(page)),
   };
 }
@@ -208,9 +209,12 @@ test("several scan workers read the layers, with the same result as the image wo
   assert.match(alone.summary, /by 1 worker;/);
 
   // The same analysis either way, and what make_two_layer_image.py wrote.
-  const { workers: _a, summary: _b, ...parallelResult } = parallel;
-  const { workers: _c, summary: _d, ...aloneResult } = alone;
+  const { workers: _a, summary: _b, scanWorkerMemory: parallelMemory, ...parallelResult } = parallel;
+  const { workers: _c, summary: _d, scanWorkerMemory: aloneMemory, ...aloneResult } = alone;
   assert.deepEqual(parallelResult, aloneResult);
+  // The summary tells the scan workers' memory too (they are gone once the scan is done).
+  assert.ok(parallelMemory > 0 && aloneMemory === 0, `${parallelMemory} ${aloneMemory}`);
+  assert.match(parallel.summary, /each scan worker up to/);
   assert.equal(parallel.layers.length, 2);
   assert.deepEqual(parallel.digestStatuses, ["ok", "ok"]);
   assert.deepEqual(parallel.passwd, ["etc/passwd"]);
@@ -259,7 +263,7 @@ test("with 'Verify digests' off every layer is unchecked and the rest of the ana
   assert.deepEqual(verified.digestStatuses, Array(verified.layers.length).fill("ok"));
   assert.deepEqual(unverified.digestStatuses, Array(verified.layers.length).fill("unchecked"));
   // The same rows, but for the status each shows.
-  const withoutStatus = ({ workers: _w, summary: _s, digestStatuses, layers, ...rest }) => ({
+  const withoutStatus = ({ workers: _w, summary: _s, scanWorkerMemory: _m, digestStatuses, layers, ...rest }) => ({
     ...rest,
     layers: layers.map((row, i) => row.replace(digestStatuses[i], "")),
   });

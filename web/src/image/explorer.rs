@@ -338,11 +338,17 @@ fn ImageSummary(props: &ImageSummaryProps) -> Html {
                     <span data-testid="scan-speed" data-ms={format!("{:.1}", image.scan_ms)}
                         data-tar-bytes={format!("{:.0}", image.tar_bytes)}
                         data-memory-bytes={format!("{:.0}", image.memory_bytes)}
+                        data-scan-worker-memory-bytes={format!("{:.0}", image.scan_worker_memory_bytes)}
                         data-workers={image.workers.to_string()}>
-                        { format!("scanned {} of tar in {:.0} ms ({}) by {}; worker memory {}",
+                        { format!("scanned {} of tar in {:.0} ms ({}) by {}; worker memory {}{}",
                             format::bytes(image.tar_bytes), image.scan_ms,
                             speed(image.tar_bytes, image.scan_ms), workers(image.workers),
-                            format::bytes(image.memory_bytes)) }
+                            format::bytes(image.memory_bytes),
+                            if image.scan_worker_memory_bytes > 0.0 {
+                                format!(", each scan worker up to {}", format::bytes(image.scan_worker_memory_bytes))
+                            } else {
+                                String::new()
+                            }) }
                     </span>
                 } else if image.error.is_none() {
                     <span class="busy" role="status">{ if image.plan.is_some() { "Reading layers…" } else { "Indexing…" } }</span>

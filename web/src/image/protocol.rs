@@ -95,9 +95,11 @@ pub fn encode_scan(
 
 /// Scan worker → image worker: the encoded `LayerScan` of `layer`. Returns the message and
 /// the list of objects to transfer with it (its buffer: moved, not copied).
+/// `memory_bytes`: the scan worker's wasm memory, for the summary.
 pub fn encode_scanned(
     layer: usize,
     bytes: &[u8],
+    memory_bytes: f64,
 ) -> Result<(JsValue, js_sys::Array), ProtocolError> {
     let array = js_sys::Uint8Array::from(bytes);
     let buffer = array.buffer();
@@ -105,6 +107,7 @@ pub fn encode_scanned(
     set(&message, "kind", &JsValue::from_str("scanned"))?;
     set(&message, "layer", &JsValue::from(layer as f64))?;
     set(&message, "bytes", &buffer)?;
+    set(&message, "memory", &JsValue::from(memory_bytes))?;
     Ok((message.into(), js_sys::Array::of1(&buffer)))
 }
 
@@ -118,6 +121,8 @@ pub enum HelperReply {
     Scanned {
         layer: usize,
         bytes: Vec<u8>,
+        /// Its wasm memory after the scan (0 when it did not say).
+        memory_bytes: f64,
     },
     Failed {
         message: String,
@@ -145,6 +150,9 @@ pub fn decode_helper_reply(data: &JsValue) -> HelperReply {
                     HelperReply::Scanned {
                         layer: layer as usize,
                         bytes: js_sys::Uint8Array::new(&buffer).to_vec(),
+                        memory_bytes: get("memory")
+                            .and_then(|memory| memory.as_f64())
+                            .unwrap_or(0.0),
                     }
                 }
                 _ => HelperReply::Failed {
@@ -276,8 +284,10 @@ pub enum ImageMessage<R = ReportView, D = DiffView> {
         /// Time spent scanning layers, and the uncompressed tar bytes scanned.
         scan_ms: f64,
         tar_bytes: f64,
-        /// The worker's wasm memory after the analysis (it only grows).
+        /// The image worker's wasm memory after the analysis (it only grows), and the most any
+        /// of its scan workers used (0 without scan workers; they stop when the scan is done).
         memory_bytes: f64,
+        scan_worker_memory_bytes: f64,
         /// Workers that scanned layers: the image worker's scan workers, and the image worker
         /// itself when it scanned any (1 when it scanned them all).
         workers: u32,

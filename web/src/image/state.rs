@@ -52,6 +52,7 @@ pub struct ImageState {
     pub scan_ms: f64,
     pub tar_bytes: f64,
     pub memory_bytes: f64,
+    pub scan_worker_memory_bytes: f64,
     /// Workers that scanned the layers.
     pub workers: u32,
     pub error: Option<String>,
@@ -73,6 +74,7 @@ impl ImageState {
             scan_ms: 0.0,
             tar_bytes: 0.0,
             memory_bytes: 0.0,
+            scan_worker_memory_bytes: 0.0,
             workers: 0,
             error: None,
         }
@@ -196,6 +198,7 @@ impl Explorer {
                 scan_ms,
                 tar_bytes,
                 memory_bytes,
+                scan_worker_memory_bytes,
                 workers,
             } => {
                 if let Some(image) = self.image(image) {
@@ -207,6 +210,7 @@ impl Explorer {
                     image.scan_ms = scan_ms;
                     image.tar_bytes = tar_bytes;
                     image.memory_bytes = memory_bytes;
+                    image.scan_worker_memory_bytes = scan_worker_memory_bytes;
                     image.workers = workers;
                 }
             }

@@ -78,6 +78,8 @@ struct Session {
     helpers: Vec<Option<Worker>>,
     /// Progress posted for the layers scanned here.
     last_posted: Vec<u64>,
+    /// The most wasm memory a scan worker reported.
+    scan_worker_memory: f64,
     scan_started: f64,
 }
 
@@ -258,7 +260,12 @@ fn start(
             }
         };
         let scans = plan.scan(&source, &scan_options(verify), &mut progress);
-        complete(image, file, plan, scans, now(&scope) - scan_started, 1);
+        let stats = ScanStats {
+            ms: now(&scope) - scan_started,
+            workers: 1,
+            scan_worker_memory: 0.0,
+        };
+        complete(image, file, plan, scans, stats);
         return false;
     }
 
@@ -277,6 +284,7 @@ fn start(
         source,
         scans: vec![None; plan.layers.len()],
         last_posted: vec![0; plan.layers.len()],
+        scan_worker_memory: 0.0,
         plan,
         schedule: Schedule::new(jobs, count),
         helpers: Vec::with_capacity(count),
@@ -358,8 +366,13 @@ fn on_helper_message(event: &MessageEvent) {
                     web_sys::console::warn_1(&error);
                 }
             }
-            HelperReply::Scanned { layer, bytes } => match LayerScan::decode(&bytes) {
+            HelperReply::Scanned {
+                layer,
+                bytes,
+                memory_bytes,
+            } => match LayerScan::decode(&bytes) {
                 Ok(scan) if session.schedule.returned(helper, layer) => {
+                    session.scan_worker_memory = session.scan_worker_memory.max(memory_bytes);
                     if let Some(slot) = session.scans.get_mut(layer) {
                         *slot = Some(scan);
                     }
@@ -505,12 +518,20 @@ impl Session {
 
     fn complete(mut self) {
         self.stop_helpers();
-        let scan_ms = now(&scope()) - self.scan_started;
-        let workers = self.schedule.workers_used();
-        complete(
-            self.image, self.file, self.plan, self.scans, scan_ms, workers,
-        );
+        let stats = ScanStats {
+            ms: now(&scope()) - self.scan_started,
+            workers: self.schedule.workers_used(),
+            scan_worker_memory: self.scan_worker_memory,
+        };
+        complete(self.image, self.file, self.plan, self.scans, stats);
     }
+}
+
+/// How a scan went, for the summary.
+struct ScanStats {
+    ms: f64,
+    workers: usize,
+    scan_worker_memory: f64,
 }
 
 /// Every layer is scanned: the report and the listing to the page, the image kept for the
@@ -520,8 +541,7 @@ fn complete(
     file: File,
     plan: Plan,
     scans: Vec<Option<LayerScan>>,
-    scan_ms: f64,
-    workers: usize,
+    stats: ScanStats,
 ) {
     let scope = scope();
     let tar_bytes: u64 = scans.iter().flatten().map(|scan| scan.tar_size).sum();
@@ -533,10 +553,11 @@ fn complete(
             image,
             report: &analysis.report,
             files,
-            scan_ms,
+            scan_ms: stats.ms,
             tar_bytes: tar_bytes as f64,
             memory_bytes: wasm_memory_bytes(),
-            workers: workers as u32,
+            scan_worker_memory_bytes: stats.scan_worker_memory,
+            workers: stats.workers as u32,
         },
     );
     IMAGES.with(|images| {
@@ -596,7 +617,7 @@ pub fn scan_for_coordinator(image: ImageId, job: ScanJob, file: File, verify: bo
     );
     let bytes = scan.encode();
     drop(scan);
-    let sent = protocol::encode_scanned(job.layer, &bytes)
+    let sent = protocol::encode_scanned(job.layer, &bytes, wasm_memory_bytes())
         .map_err(|error| JsValue::from_str(&error.to_string()))
         .and_then(|(message, transfer)| scope.post_message_with_transfer(&message, &transfer));
     if let Err(error) = sent {
