@@ -188,68 +188,57 @@ pub enum ImageRequest {
 }
 
 pub fn decode_request(data: JsValue) -> Result<ImageRequest, ProtocolError> {
-    let kind = js_sys::Reflect::get(&data, &JsValue::from_str("kind"))
-        .ok()
-        .and_then(|kind| kind.as_string());
+    let get = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).ok();
+    let kind = get("kind")
+        .and_then(|kind| kind.as_string())
+        .unwrap_or_default();
+    if kind != "open" && kind != "scan" {
+        return serde_wasm_bindgen::from_value(data)
+            .map(ImageRequest::Command)
+            .map_err(|error| ProtocolError(format!("unreadable request: {error}")));
+    }
+    // `open` and `scan` carry a `File`, so they are plain objects read field by field.
+    let number = |key: &str| {
+        get(key)
+            .and_then(|value| value.as_f64())
+            .filter(|value| *value >= 0.0 && value.fract() == 0.0)
+            .ok_or_else(|| ProtocolError(format!("{kind}: no {key}")))
+    };
+    let slot = number("slot")?;
+    let open = number("open")?;
+    if slot > 1.0 || open > f64::from(u32::MAX) {
+        return Err(ProtocolError(format!(
+            "{kind}: slot must be 0 or 1 and open a u32"
+        )));
+    }
+    let image = ImageId {
+        slot: slot as Slot,
+        open: open as u32,
+    };
+    let file = get("file")
+        .and_then(|file| file.dyn_into::<web_sys::File>().ok())
+        .ok_or_else(|| ProtocolError(format!("{kind}: no file")))?;
     // Verifying is the default: only an explicit `false` turns it off.
-    let verify = js_sys::Reflect::get(&data, &JsValue::from_str("verify"))
-        .ok()
+    let verify = get("verify")
         .and_then(|verify| verify.as_bool())
         .unwrap_or(true);
-    if kind.as_deref() == Some("scan") {
-        let number = |key: &str| {
-            js_sys::Reflect::get(&data, &JsValue::from_str(key))
-                .ok()
-                .and_then(|value| value.as_f64())
-                .filter(|value| *value >= 0.0 && value.fract() == 0.0)
-                .ok_or_else(|| ProtocolError(format!("scan: no {key}")))
-        };
-        let image = ImageId {
-            slot: (number("slot")? as u32 & 1) as Slot,
-            open: number("open")? as u32,
-        };
-        let file = js_sys::Reflect::get(&data, &JsValue::from_str("file"))
-            .ok()
-            .and_then(|file| file.dyn_into::<web_sys::File>().ok())
-            .ok_or_else(|| ProtocolError("scan: no file".to_owned()))?;
-        return Ok(ImageRequest::Scan {
-            image,
-            job: ScanJob {
-                layer: number("layer")? as usize,
-                offset: number("offset")? as u64,
-                size: number("size")? as u64,
-            },
-            file,
-            verify,
-        });
-    }
-    if kind.as_deref() == Some("open") {
-        let slot = js_sys::Reflect::get(&data, &JsValue::from_str("slot"))
-            .ok()
-            .and_then(|slot| slot.as_f64())
-            .filter(|slot| *slot == 0.0 || *slot == 1.0)
-            .ok_or_else(|| ProtocolError("open: slot must be 0 or 1".to_owned()))?;
-        let open = js_sys::Reflect::get(&data, &JsValue::from_str("open"))
-            .ok()
-            .and_then(|open| open.as_f64())
-            .filter(|open| *open >= 0.0 && *open <= f64::from(u32::MAX) && open.fract() == 0.0)
-            .ok_or_else(|| ProtocolError("open: no opening number".to_owned()))?;
-        let file = js_sys::Reflect::get(&data, &JsValue::from_str("file"))
-            .ok()
-            .and_then(|file| file.dyn_into::<web_sys::File>().ok())
-            .ok_or_else(|| ProtocolError("open: no file".to_owned()))?;
+    if kind == "open" {
         return Ok(ImageRequest::Open {
-            image: ImageId {
-                slot: slot as Slot,
-                open: open as u32,
-            },
+            image,
             file,
             verify,
         });
     }
-    serde_wasm_bindgen::from_value(data)
-        .map(ImageRequest::Command)
-        .map_err(|error| ProtocolError(format!("unreadable request: {error}")))
+    Ok(ImageRequest::Scan {
+        image,
+        job: ScanJob {
+            layer: number("layer")? as usize,
+            offset: number("offset")? as u64,
+            size: number("size")? as u64,
+        },
+        file,
+        verify,
+    })
 }
 
 pub fn encode_command(command: &ImageCommand) -> Result<JsValue, ProtocolError> {
